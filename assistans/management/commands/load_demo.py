@@ -1,0 +1,44 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from assistans.demo import DEMO_PASSWORD, create_demo
+from assistans.models import Provider
+
+
+class Command(BaseCommand):
+    help = "Load deterministic demo data (one provider, clients, assistants, users of every role)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Do nothing when providers already exist (for make run)."
+        )
+
+    def handle(self, *args, seed: int, if_empty: bool, **options):
+        if Provider.objects.exists():
+            if if_empty:
+                self.stdout.write("Demo data already loaded.")
+                self._print_logins_from_db()
+                return
+            raise CommandError("The database already has providers; demo data is only loaded into an empty one.")
+        result = create_demo(seed=seed)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data: {result.provider}, {len(result.clients)} clients, {len(result.assistants)} assistants."
+            )
+        )
+        self._print_logins([(u, r, d) for u, r, d in result.logins])
+
+    def _print_logins_from_db(self):
+        from assistans.models import Membership
+
+        rows = [
+            (m.user.username, m.get_role_display(), "")
+            for m in Membership.objects.select_related("user").order_by("role", "user__username")
+        ]
+        self._print_logins(rows)
+
+    def _print_logins(self, rows):
+        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
+        for username, role, description in rows:
+            self.stdout.write(f"  {username:<14} {role:<22} {description}")
+        self.stdout.write("")
