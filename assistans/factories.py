@@ -15,11 +15,25 @@ from . import identity, models
 class ProviderFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.Provider
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Assistansbolaget {n} AB")
     org_number = factory.Sequence(lambda n: identity.make_org_number(1000 + n))
     kind = models.Provider.Kind.COMPANY
     bankgiro = "50501055"
+    # A private provider needs an IVO permit for its hours to be payable (E4).
+    permit = factory.RelatedFactory(
+        "assistans.factories.PermitFactory", factory_related_name="provider", valid_from=date(2015, 1, 1)
+    )
+
+
+class PermitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Permit
+
+    provider = factory.SubFactory(ProviderFactory, permit=None)
+    number = factory.Sequence(lambda n: f"IVO-{n}")
+    valid_from = date(2015, 1, 1)
 
 
 class ClientFactory(factory.django.DjangoModelFactory):
@@ -79,6 +93,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.se")

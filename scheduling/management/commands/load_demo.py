@@ -1,7 +1,10 @@
+from datetime import date
+
 from django.core.management.base import BaseCommand, CommandError
 
 from assistans.demo import DEMO_PASSWORD, create_demo
 from assistans.models import Provider
+from scheduling.demo import create_demo_shifts
 
 
 class Command(BaseCommand):
@@ -21,9 +24,15 @@ class Command(BaseCommand):
                 return
             raise CommandError("The database already has providers; demo data is only loaded into an empty one.")
         result = create_demo(seed=seed)
+        shifts = 0
+        for provider in {client.provider for client in result.clients}:
+            shifts += create_demo_shifts(
+                provider=provider, first=date(2026, 9, 1), last=date(2026, 12, 31), today=date(2026, 11, 24), seed=seed
+            )
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo data: {result.provider}, {len(result.clients)} clients, {len(result.assistants)} assistants."
+                f"Demo data: {result.provider}, {len(result.clients)} clients, {len(result.assistants)} assistants, "
+                f"{shifts} shifts."
             )
         )
         self._print_logins([(u, r, d) for u, r, d in result.logins])

@@ -1,0 +1,844 @@
+"""Billing arithmetic: rates, the grant pool and the monthly report. Pure Python.
+
+Nothing here imports Django. The billing service loads rows, turns them into
+the rules engine's plain data (``scheduling.rules.model``), asks the engine for
+findings and hands everything to :func:`compute_month`, which returns a frozen
+:class:`MonthReport` to persist and render.
+
+Readings (also in ``docs/billing.md``)
+--------------------------------------
+* **Money** is ``Decimal``, rounded only in :func:`round_money` (half-up to
+  öre), once per rate line; a total is the sum of the rounded lines (R3).
+* **Time** is counted in whole real minutes (T1). Instants are truncated to the
+  minute (shifts are entered in whole minutes). A shift is cut at local
+  midnight in Europe/Stockholm (T3); a piece belongs to the month and year of
+  its local day.
+* **Rates** are data keyed by year (R1); the rate is the one of the local day
+  the minute was worked. An unknown year raises :class:`UnknownRateYear`.
+* **Conversion** (G3): converted = active + waiting × f_wait + standby ×
+  f_standby, with the factors of the decision the minute is attributed to
+  (defaults 1/4 and 1/7 where no decision covers the day). Converted minutes
+  stay exact ``Fraction``; a rate line is priced on exact converted hours.
+* **Pool** (G2): weekly minutes × calendar days (both ends inclusive) / 7,
+  exact. Payable minutes (after the finding cuts below) are consumed in
+  chronological order over the whole decision period (``pool_history`` gives
+  the earlier months); ties at the same instant go by assistant id, then shift
+  id. The one rounding: the instant the pool runs out falls on the nearest
+  whole minute (half-up), so 100 h/week over 181 days pays 2 585 h 43 min and
+  2 600 h leave 14 h 17 min unpaid. Minutes cut for other reasons do not
+  consume the pool. Double assistance consumes the pool like any minute: the
+  decision's weekly hours are read as including the double hours, whose own
+  limit is the engine's H2.
+* **Payers** (G4, P5): a minute goes to the FK decision covering its day while
+  that pool lasts, then to the municipal decision covering the day. Municipal
+  minutes are a separate section (:attr:`MonthReport.municipal`) and never on
+  the FK claim. Unpaid minutes stay with the first payer whose decision covers
+  the day (FK when none does).
+* **Findings**: only ``Severity.NOT_PAYABLE`` findings cut, accepted or not
+  (a RuleException excuses a rest rule, it does not make FK pay; an E3
+  exception is recorded on the absence, and then the engine reports nothing).
+  Warnings (V*) and refusals (H1, H3) never cut. A finding cuts at most
+  ``finding.minutes`` of its span ``[start, end)`` on its shifts of this
+  client (all this client's shifts when ``shift_ids`` is empty): the latest
+  minutes, the shift ending latest first, ties to the shift listed later
+  (for H2 that cuts the second assistant's overlap). Findings naming another
+  client are ignored.
+* **One reason per minute**: a minute cut by several findings counts once,
+  under the first reason in :data:`REASON_PRIORITY` (eligibility bars, then
+  double assistance, then the working-time cap, then unknown codes); then
+  ``G0`` (no decision covers the day: flagged, never priced) and ``G2`` (over
+  the pool).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from fractions import Fraction
+from itertools import pairwise
+
+from scheduling.rules.model import RULESET_VERSION, STOCKHOLM, Finding, Grant, Kind, Payer, Severity, Shift
+from scheduling.rules.timeutil import local_midnight, split_by_local_day
+
+#: Version of the billing readings above; stored with every computed month (M4).
+CALCULATION_VERSION = "billing-2026.1"
+
+ORE = Decimal("0.01")
+RAISED_RATE_FACTOR = Decimal("1.12")
+#: Thousands separator and the space before "kr": a no-break space, so a
+#: figure never wraps in a PDF or on a page.
+NBSP = "\u00a0"
+
+#: Order in which one minute's not-payable reason is chosen (first wins).
+REASON_PRIORITY: tuple[str, ...] = ("E4", "E1", "E2", "E3", "H2", "W4")
+NO_DECISION = "G0"
+OVER_POOL = "G2"
+
+REASON_LABELS: dict[str, str] = {
+    "E4": "Giltigt tillstånd från IVO saknas",
+    "E1": "Assistenten var under 18 år",
+    "E2": "Anmälan om assistent hade inte kommit in till Försäkringskassan",
+    "E3": "Brukaren var på sjukhus, institution, skola eller daglig verksamhet",
+    "H2": "Dubbelassistans utöver beviljad tid",
+    "W4": "Över assistentens tillåtna arbetstid",
+    NO_DECISION: "Inget beslut täcker dagen",
+    OVER_POOL: "Över beviljade timmar för beslutsperioden",
+}
+
+DEFAULT_WAIT_FACTOR = Fraction(1, 4)
+DEFAULT_STANDBY_FACTOR = Fraction(1, 7)
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MINUTE = timedelta(minutes=1)
+
+
+# --------------------------------------------------------------------------- errors
+
+
+class BillingError(ValueError):
+    """A domain error of the billing core. ``message`` is Swedish, for users."""
+
+    def __init__(self, code: str, message: str, message_en: str) -> None:
+        super().__init__(message_en)
+        self.code = code
+        self.message = message
+        self.message_en = message_en
+
+
+class UnknownRateYear(BillingError):
+    pass
+
+
+class RaisedRateTooHigh(BillingError):
+    pass
+
+
+class ReportMismatch(BillingError):
+    """The claim does not add up to the time reports (M1): a bug, never data."""
+
+
+# --------------------------------------------------------------------------- money and formatting
+
+
+def round_money(value: Decimal) -> Decimal:
+    """The one rounding of money: half-up to öre (R3)."""
+    if isinstance(value, float) or not isinstance(value, Decimal | int):
+        raise TypeError(f"money must be Decimal, got {type(value).__name__}")
+    return Decimal(value).quantize(ORE, rounding=ROUND_HALF_UP)
+
+
+def _fraction_to_decimal(value: Fraction) -> Decimal:
+    # 60 significant digits: a rational with a small denominator cannot sit so
+    # close to a half-öre that this changes the rounding that follows.
+    with localcontext() as ctx:
+        ctx.prec = 60
+        return Decimal(value.numerator) / Decimal(value.denominator)
+
+
+def _group(digits: str) -> str:
+    parts = []
+    while len(digits) > 3:
+        parts.insert(0, digits[-3:])
+        digits = digits[:-3]
+    parts.insert(0, digits)
+    return NBSP.join(parts)
+
+
+def _swedish_number(value: Decimal, places: int = 2) -> str:
+    sign = "-" if value < 0 else ""
+    text = f"{abs(value):.{places}f}"
+    whole, _, decimals = text.partition(".")
+    return f"{sign}{_group(whole)},{decimals}" if places else f"{sign}{_group(whole)}"
+
+
+def format_money(value: Decimal) -> str:
+    """``Decimal("1234.5")`` → ``"1 234,50 kr"`` (no-break spaces, see :data:`NBSP`)."""
+    return f"{_swedish_number(round_money(value))}{NBSP}kr"
+
+
+def format_hours(minutes: int | Fraction) -> str:
+    """Minutes as decimal hours for forms: ``9630`` → ``"160,50"``. Display only:
+    hours are rounded half-up to two decimals here and nowhere else."""
+    hours = _fraction_to_decimal(Fraction(minutes) / 60).quantize(ORE, rounding=ROUND_HALF_UP)
+    return _swedish_number(hours)
+
+
+def format_date(day: date) -> str:
+    """``date(2026, 3, 5)`` → ``"2026-03-05"`` (the Swedish standard form)."""
+    return day.isoformat()
+
+
+def round_minutes(value: Fraction | int) -> int:
+    """Exact minutes to whole minutes, half-up (the pool's one rounding)."""
+    value = Fraction(value)
+    return int((value + Fraction(1, 2)) // 1)
+
+
+# --------------------------------------------------------------------------- rates (R1, R2)
+
+
+@dataclass(frozen=True, slots=True, init=False)
+class RateTable:
+    """Standard rates (schablonbelopp) by year; the caller provides the figures."""
+
+    items: tuple[tuple[int, Decimal], ...]
+
+    def __init__(self, rates: Mapping[int, Decimal]) -> None:
+        items = []
+        for year, rate in rates.items():
+            if isinstance(rate, float) or not isinstance(rate, Decimal):
+                raise TypeError(f"rate for {year} must be Decimal, got {type(rate).__name__}")
+            if rate <= 0:
+                raise ValueError(f"rate for {year} must be positive")
+            items.append((int(year), rate))
+        object.__setattr__(self, "items", tuple(sorted(items)))
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        return tuple(year for year, _ in self.items)
+
+    def rate_for_year(self, year: int) -> Decimal:
+        for known, rate in self.items:
+            if known == year:
+                return rate
+        raise UnknownRateYear(
+            "R1",
+            f"Schablonbeloppet för {year} saknas. Lägg in årets belopp (FAss 5 §) innan timmarna prissätts.",
+            f"no standard rate for {year}",
+        )
+
+    def standard_rate(self, day: date) -> Decimal:
+        """The rate of the year the work was performed (R1), never of the payout."""
+        return self.rate_for_year(day.year)
+
+    def raised_rate_cap(self, year: int) -> Decimal:
+        """Standard rate × 1,12, exact (R2): 2026 → 389,424."""
+        return self.rate_for_year(year) * RAISED_RATE_FACTOR
+
+    def check_raised_rate(self, amount: Decimal, year: int) -> Decimal:
+        """Return ``amount`` if it is a valid raised rate for ``year``, else raise."""
+        cap = self.raised_rate_cap(year)
+        if amount > cap:
+            cap_text = _swedish_number(cap, max(2, -cap.normalize().as_tuple().exponent))
+            raise RaisedRateTooHigh(
+                "R2",
+                f"Det förhöjda timbeloppet {format_money(amount)} är högre än taket för {year}: "
+                f"schablonbeloppet {format_money(self.rate_for_year(year))} × 1,12 = {cap_text}{NBSP}kr "
+                f"(51 kap. 11 § socialförsäkringsbalken).",
+                f"raised rate {amount} exceeds the {year} cap {cap}",
+            )
+        return amount
+
+
+#: rates.csv (FAss 5 §), 2012-2026. The data migration seeds from this too.
+DEFAULT_RATES = RateTable(
+    {
+        2012: Decimal("267.00"),
+        2013: Decimal("275.00"),
+        2014: Decimal("280.00"),
+        2015: Decimal("284.00"),
+        2016: Decimal("288.00"),
+        2017: Decimal("291.00"),
+        2018: Decimal("295.40"),
+        2019: Decimal("299.80"),
+        2020: Decimal("304.30"),
+        2021: Decimal("315.00"),
+        2022: Decimal("319.70"),
+        2023: Decimal("324.50"),
+        2024: Decimal("332.60"),
+        2025: Decimal("342.60"),
+        2026: Decimal("347.70"),
+    }
+)
+
+
+def standard_rate(day: date, *, rates: RateTable = DEFAULT_RATES) -> Decimal:
+    return rates.standard_rate(day)
+
+
+def raised_rate_cap(year: int, *, rates: RateTable = DEFAULT_RATES) -> Decimal:
+    return rates.raised_rate_cap(year)
+
+
+def check_raised_rate(amount: Decimal, year: int, *, rates: RateTable = DEFAULT_RATES) -> Decimal:
+    return rates.check_raised_rate(amount, year)
+
+
+@dataclass(frozen=True, slots=True)
+class RateLine:
+    """One line of a claim: converted minutes at one rate (R3)."""
+
+    kind: str  # "standard", "raised" or "municipal"
+    rate: Decimal
+    converted_minutes: Fraction
+    amount: Decimal
+
+    @property
+    def hours(self) -> Fraction:
+        return self.converted_minutes / 60
+
+
+def _rate_lines(groups: Mapping[tuple[str, Decimal], Fraction]) -> tuple[RateLine, ...]:
+    lines = []
+    for (kind, rate), minutes in sorted(groups.items()):
+        if minutes:
+            amount = round_money(_fraction_to_decimal(minutes / 60 * Fraction(rate)))
+            lines.append(RateLine(kind, rate, minutes, amount))
+    return tuple(lines)
+
+
+def total_amount(lines: Iterable[RateLine]) -> Decimal:
+    """A claim's amount: the sum of its rounded lines (R3)."""
+    return sum((line.amount for line in lines), Decimal("0.00"))
+
+
+def price_minutes_by_day(
+    minutes_by_day: Iterable[tuple[date, int | Fraction]],
+    rates: RateTable,
+    *,
+    raised_rate: Decimal | None = None,
+) -> tuple[RateLine, ...]:
+    """Price (converted) minutes worked on local days: one line per distinct rate.
+
+    With ``raised_rate`` every day is priced at it, checked against the cap of
+    that day's year. Pair with ``split_by_local_day`` to price a shift.
+    """
+    groups: dict[tuple[str, Decimal], Fraction] = defaultdict(Fraction)
+    for day, minutes in minutes_by_day:
+        if raised_rate is not None:
+            groups["raised", rates.check_raised_rate(raised_rate, day.year)] += Fraction(minutes)
+        else:
+            groups["standard", rates.standard_rate(day)] += Fraction(minutes)
+    return _rate_lines(groups)
+
+
+# --------------------------------------------------------------------------- pool and conversion (G1-G3)
+
+
+def parse_factor(text: str) -> Fraction:
+    """A decision's conversion factor: ``"1/4"``, ``"0.25"``, ``"0,25"`` → ``Fraction(1, 4)``."""
+    try:
+        factor = Fraction(str(text).strip().replace(",", "."))
+    except (ValueError, ZeroDivisionError) as exc:
+        raise ValueError(f"not a conversion factor: {text!r}") from exc
+    if not 0 <= factor <= 1:
+        raise ValueError(f"a conversion factor lies between 0 and 1: {text!r}")
+    return factor
+
+
+@dataclass(frozen=True, slots=True)
+class Factors:
+    """Conversion factors of waiting time and standby (G3)."""
+
+    wait: Fraction = DEFAULT_WAIT_FACTOR
+    standby: Fraction = DEFAULT_STANDBY_FACTOR
+
+    @classmethod
+    def of_grant(cls, grant: Grant | None) -> Factors:
+        if grant is None:
+            return cls()
+        return cls(parse_factor(grant.wait_factor), parse_factor(grant.standby_factor))
+
+    def of(self, kind: Kind) -> Fraction:
+        if kind == Kind.WAITING:
+            return self.wait
+        if kind == Kind.STANDBY:
+            return self.standby
+        return Fraction(1)
+
+
+@dataclass(frozen=True, slots=True)
+class KindMinutes:
+    """Real minutes by kind of time."""
+
+    active: int = 0
+    waiting: int = 0
+    standby: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.active + self.waiting + self.standby
+
+    def get(self, kind: Kind) -> int:
+        return {Kind.ACTIVE: self.active, Kind.WAITING: self.waiting, Kind.STANDBY: self.standby}[kind]
+
+    def __add__(self, other: KindMinutes) -> KindMinutes:
+        return KindMinutes(self.active + other.active, self.waiting + other.waiting, self.standby + other.standby)
+
+    def converted(self, factors: Factors | None = None) -> Fraction:
+        return converted_minutes(self.active, self.waiting, self.standby, factors or Factors())
+
+    @classmethod
+    def of(cls, by_kind: Mapping[Kind, int]) -> KindMinutes:
+        return cls(by_kind.get(Kind.ACTIVE, 0), by_kind.get(Kind.WAITING, 0), by_kind.get(Kind.STANDBY, 0))
+
+
+def converted_minutes(active: int, waiting: int = 0, standby: int = 0, factors: Factors | None = None) -> Fraction:
+    """Converted (assistance) minutes = active + waiting × f_wait + standby × f_standby (G3)."""
+    factors = factors or Factors()
+    return active + waiting * factors.wait + standby * factors.standby
+
+
+def pool_minutes(weekly_minutes: int, start: date, end: date) -> Fraction:
+    """A decision period's pool: weekly minutes × calendar days (inclusive) / 7, exact (G2)."""
+    if end < start:
+        raise ValueError("a decision period ends on or after its start")
+    return Fraction(weekly_minutes * ((end - start).days + 1), 7)
+
+
+def grant_pool_minutes(grant: Grant) -> Fraction:
+    return pool_minutes(grant.weekly_minutes, grant.start, grant.end)
+
+
+# --------------------------------------------------------------------------- report data
+
+
+@dataclass(frozen=True, slots=True)
+class TimeRow:
+    """One row of a time report (FK 3059): a piece of a shift on one local day."""
+
+    day: date
+    start: datetime  # aware (UTC); kept so the autumn double hour stays unambiguous
+    end: datetime
+    kind: Kind
+    minutes: int  # real elapsed minutes (T1)
+    payer: Payer
+    shift_id: int | str
+
+    @property
+    def start_text(self) -> str:
+        return self.start.astimezone(STOCKHOLM).strftime("%H:%M")
+
+    @property
+    def end_text(self) -> str:
+        """``"24:00"`` when the row ends at the local midnight after its day."""
+        local = self.end.astimezone(STOCKHOLM)
+        return "24:00" if local.date() > self.day else local.strftime("%H:%M")
+
+
+@dataclass(frozen=True, slots=True)
+class TimeReport:
+    """One assistant's month for one client (FK 3059)."""
+
+    assistant_id: int | str
+    rows: tuple[TimeRow, ...]
+    minutes: KindMinutes
+
+    def minutes_for(self, payer: Payer) -> KindMinutes:
+        return _sum_rows(row for row in self.rows if row.payer == payer)
+
+
+@dataclass(frozen=True, slots=True)
+class NotPayable:
+    reason: str
+    minutes: int
+
+    @property
+    def label(self) -> str:
+        return REASON_LABELS.get(self.reason, self.reason)
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One payer's section of the month: FK's claim (FK 3057) or the municipal one.
+
+    ``minutes`` are all minutes attributed to this payer, equal to the sum of
+    the time-report rows with this payer (M1); ``payable`` plus the
+    ``not_payable`` breakdown adds up to them.
+    """
+
+    payer: Payer
+    minutes: KindMinutes
+    converted_minutes: Fraction
+    payable: KindMinutes
+    payable_converted_minutes: Fraction
+    not_payable: tuple[NotPayable, ...]
+    rate_lines: tuple[RateLine, ...]
+    amount: Decimal
+
+    @property
+    def not_payable_minutes(self) -> int:
+        return sum(item.minutes for item in self.not_payable)
+
+    def not_payable_for(self, reason: str) -> int:
+        return sum(item.minutes for item in self.not_payable if item.reason == reason)
+
+
+@dataclass(frozen=True, slots=True)
+class PoolUsage:
+    """A decision's pool in converted minutes, as used up to the month's end."""
+
+    grant_id: int | str
+    payer: Payer
+    start: date
+    end: date
+    pool_minutes: Fraction
+    used_before: Fraction
+    used_in_month: Fraction
+
+    @property
+    def remaining(self) -> Fraction:
+        return max(Fraction(0), self.pool_minutes - self.used_before - self.used_in_month)
+
+
+@dataclass(frozen=True, slots=True)
+class RateUsed:
+    kind: str  # "standard", "raised" or "municipal"
+    year: int
+    rate: Decimal
+    grant_id: int | str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MonthReport:
+    client_id: int | str
+    month: date
+    time_reports: tuple[TimeReport, ...]
+    claim: Claim  # FK (3057)
+    municipal: Claim  # P5: invoiced to the municipality, never on the FK claim
+    pools: tuple[PoolUsage, ...]
+    grant_ids: tuple[int | str, ...]
+    rates_used: tuple[RateUsed, ...]
+    ruleset_version: str = RULESET_VERSION
+    calculation_version: str = CALCULATION_VERSION
+
+    @property
+    def minutes(self) -> KindMinutes:
+        return sum((report.minutes for report in self.time_reports), KindMinutes())
+
+
+# --------------------------------------------------------------------------- the month
+
+
+@dataclass(slots=True)
+class _Atom:
+    """A piece of a shift on one local day with one kind and one status."""
+
+    shift: Shift
+    kind: Kind
+    a: int  # epoch minutes, [a, b)
+    b: int
+    day: date
+    reason: str | None = None
+    payer: Payer = Payer.FK
+    grant: Grant | None = None
+
+
+def _to_min(instant: datetime) -> int:
+    if instant.tzinfo is None:
+        raise ValueError("instants must be timezone-aware")
+    return (instant - _EPOCH) // _MINUTE
+
+
+def _from_min(minute: int) -> datetime:
+    return _EPOCH + minute * _MINUTE
+
+
+def _next_month(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def _reason_rank(code: str) -> tuple[int, str]:
+    if code in REASON_PRIORITY:
+        return REASON_PRIORITY.index(code), ""
+    return len(REASON_PRIORITY), code
+
+
+def _client_shifts(client_id: int | str, shifts: Sequence[Shift], history: Sequence[Shift]) -> list[Shift]:
+    by_id: dict[int | str, Shift] = {shift.id: shift for shift in history}
+    by_id.update({shift.id: shift for shift in shifts})
+    for shift in by_id.values():
+        if shift.client_id != client_id:
+            raise ValueError(f"shift {shift.id} belongs to client {shift.client_id}, not {client_id}")
+    return sorted(by_id.values(), key=lambda s: (_to_min(s.start), str(s.assistant_id), str(s.id)))
+
+
+def _finding_cuts(
+    finding: Finding, shifts: Mapping[int | str, Shift], order: Mapping[int | str, int]
+) -> list[tuple[int | str, int, int]]:
+    """The (shift id, start, end) pieces one finding makes not payable."""
+    lo, hi = _to_min(finding.start), _to_min(finding.end)
+    ids = [sid for sid in finding.shift_ids if sid in shifts] if finding.shift_ids else list(shifts)
+    pieces = []
+    for position, sid in enumerate(ids):
+        for segment in shifts[sid].segments:
+            a, b = max(lo, _to_min(segment.start)), min(hi, _to_min(segment.end))
+            if a < b:
+                pieces.append((sid, a, b, position if finding.shift_ids else order[sid]))
+    left = finding.minutes
+    if left >= sum(b - a for _, a, b, _ in pieces):
+        return [(sid, a, b) for sid, a, b, _ in pieces]
+    cuts = []
+    for sid, a, b, _ in sorted(pieces, key=lambda p: (p[2], p[1], p[3]), reverse=True):
+        if left <= 0:
+            break
+        take = min(left, b - a)
+        cuts.append((sid, b - take, b))
+        left -= take
+    return cuts
+
+
+def _cuts_by_shift(
+    client_id: int | str, findings: Sequence[Finding], shifts: list[Shift]
+) -> dict[int | str, list[tuple[int, int, str]]]:
+    by_id = {shift.id: shift for shift in shifts}
+    order = {shift.id: index for index, shift in enumerate(shifts)}
+    cuts: dict[int | str, list[tuple[int, int, str]]] = defaultdict(list)
+    for finding in findings:
+        if finding.severity != Severity.NOT_PAYABLE or finding.minutes <= 0:
+            continue
+        if finding.client_id is not None and finding.client_id != client_id:
+            continue
+        for sid, a, b in _finding_cuts(finding, by_id, order):
+            cuts[sid].append((a, b, finding.code))
+    return cuts
+
+
+def _atoms(shifts: list[Shift], cuts: Mapping[int | str, list[tuple[int, int, str]]], horizon: int) -> list[_Atom]:
+    """Cut every shift at local midnights and finding edges, up to ``horizon``."""
+    atoms = []
+    for shift in shifts:
+        shift_cuts = cuts.get(shift.id, [])
+        for segment in shift.segments:
+            start, end = segment.start, min(segment.end, _from_min(horizon))
+            for day, piece_start, piece_end in split_by_local_day(start, end):
+                a, b = _to_min(piece_start), _to_min(piece_end)
+                edges = sorted({a, b} | {x for lo, hi, _ in shift_cuts for x in (lo, hi) if a < x < b})
+                for lo, hi in pairwise(edges):
+                    codes = [code for ca, cb, code in shift_cuts if ca <= lo and hi <= cb]
+                    reason = min(codes, key=_reason_rank) if codes else None
+                    atoms.append(_Atom(shift, segment.kind, lo, hi, day, reason))
+    return atoms
+
+
+class _Pool:
+    def __init__(self, grant: Grant) -> None:
+        self.grant = grant
+        self.factors = Factors.of_grant(grant)
+        self.size = grant_pool_minutes(grant)
+        self.used = Fraction(0)
+        self.exhausted = False
+
+    def take(self, minutes: int, kind: Kind) -> int:
+        """Consume up to ``minutes`` real minutes; return how many fit."""
+        factor = self.factors.of(kind)
+        if self.exhausted or minutes <= 0:
+            return 0
+        if self.used + minutes * factor <= self.size:
+            self.used += minutes * factor
+            return minutes
+        # The pool runs out inside this piece: on the nearest whole minute.
+        fit = min(minutes, round_minutes((self.size - self.used) / factor))
+        self.used += fit * factor
+        self.exhausted = True
+        return fit
+
+
+def _candidates(day: date, grants: Sequence[Grant]) -> list[Grant]:
+    covering = [g for g in grants if g.start <= day <= g.end]
+    return sorted(covering, key=lambda g: (g.payer != Payer.FK, g.start, str(g.id)))
+
+
+def _attribute(atoms: list[_Atom], grants: Sequence[Grant], month_start: int) -> tuple[list[_Atom], list[PoolUsage]]:
+    """Give each minute its payer and decision, consuming pools in time order (G2, G4)."""
+    pools = {g.id: _Pool(g) for g in grants}
+    used_before: dict[int | str, Fraction] = defaultdict(Fraction)
+    result = []
+    for atom in sorted(atoms, key=lambda x: (x.a, x.b, str(x.shift.assistant_id), str(x.shift.id))):
+        candidates = _candidates(atom.day, grants)
+        first = candidates[0] if candidates else None
+        if atom.reason is not None or first is None:
+            atom.reason = atom.reason or NO_DECISION
+            atom.payer, atom.grant = (first.payer, first) if first else (Payer.FK, None)
+            result.append(atom)
+            continue
+        cursor = atom.a
+        for grant in candidates:
+            pool = pools[grant.id]
+            before = pool.used
+            fit = pool.take(atom.b - cursor, atom.kind)
+            if atom.a < month_start:
+                used_before[grant.id] += pool.used - before
+            if fit:
+                result.append(_Atom(atom.shift, atom.kind, cursor, cursor + fit, atom.day, None, grant.payer, grant))
+                cursor += fit
+        if cursor < atom.b:
+            result.append(_Atom(atom.shift, atom.kind, cursor, atom.b, atom.day, OVER_POOL, first.payer, first))
+    usage = [
+        PoolUsage(
+            g.id, g.payer, g.start, g.end, pools[g.id].size, used_before[g.id], pools[g.id].used - used_before[g.id]
+        )
+        for g in sorted(grants, key=lambda g: (g.payer != Payer.FK, g.start, str(g.id)))
+    ]
+    return result, usage
+
+
+def _sum_rows(rows: Iterable[TimeRow]) -> KindMinutes:
+    by_kind: dict[Kind, int] = defaultdict(int)
+    for row in rows:
+        by_kind[row.kind] += row.minutes
+    return KindMinutes.of(by_kind)
+
+
+def _time_reports(atoms: list[_Atom]) -> tuple[TimeReport, ...]:
+    rows_by_assistant: dict[int | str, list[TimeRow]] = defaultdict(list)
+    ordered = sorted(atoms, key=lambda x: (str(x.shift.assistant_id), x.a, str(x.shift.id)))
+    current: _Atom | None = None
+    for atom in [*ordered, None]:
+        same = (
+            current is not None
+            and atom is not None
+            and (atom.shift.id, atom.kind, atom.day, atom.payer, atom.a)
+            == (current.shift.id, current.kind, current.day, current.payer, current.b)
+        )
+        if same:
+            current.b = atom.b  # type: ignore[union-attr]
+            continue
+        if current is not None:
+            rows_by_assistant[current.shift.assistant_id].append(
+                TimeRow(
+                    current.day,
+                    _from_min(current.a),
+                    _from_min(current.b),
+                    current.kind,
+                    current.b - current.a,
+                    current.payer,
+                    current.shift.id,
+                )
+            )
+        current = None if atom is None else _Atom(atom.shift, atom.kind, atom.a, atom.b, atom.day, None, atom.payer)
+    return tuple(
+        TimeReport(aid, tuple(rows), _sum_rows(rows))
+        for aid, rows in sorted(rows_by_assistant.items(), key=lambda item: str(item[0]))
+    )
+
+
+def _price(
+    atom: _Atom, rates: RateTable, raised: Mapping[int | str, Decimal], municipal: Mapping[int | str, Decimal]
+) -> RateUsed:
+    grant = atom.grant
+    assert grant is not None  # payable minutes always have a decision
+    year = atom.day.year
+    if grant.payer == Payer.FK and grant.id in raised:
+        return RateUsed("raised", year, rates.check_raised_rate(raised[grant.id], year), grant.id)
+    if grant.payer == Payer.MUNICIPALITY and grant.id in municipal:
+        return RateUsed("municipal", year, municipal[grant.id], grant.id)
+    return RateUsed("standard", year, rates.standard_rate(atom.day), None)
+
+
+def _claim(
+    payer: Payer,
+    atoms: list[_Atom],
+    rates: RateTable,
+    raised: Mapping[int | str, Decimal],
+    municipal: Mapping[int | str, Decimal],
+    used: set[RateUsed],
+) -> Claim:
+    minutes: dict[Kind, int] = defaultdict(int)
+    payable: dict[Kind, int] = defaultdict(int)
+    converted = Fraction(0)
+    payable_converted = Fraction(0)
+    unpaid: dict[str, int] = defaultdict(int)
+    groups: dict[tuple[str, Decimal], Fraction] = defaultdict(Fraction)
+    for atom in (x for x in atoms if x.payer == payer):
+        n = atom.b - atom.a
+        value = n * Factors.of_grant(atom.grant).of(atom.kind)
+        minutes[atom.kind] += n
+        converted += value
+        if atom.reason is not None:
+            unpaid[atom.reason] += n
+            continue
+        payable[atom.kind] += n
+        payable_converted += value
+        rate = _price(atom, rates, raised, municipal)
+        used.add(rate)
+        groups[rate.kind, rate.rate] += value
+    lines = _rate_lines(groups)
+    not_payable = tuple(
+        NotPayable(reason, n)
+        for reason, n in sorted(unpaid.items(), key=lambda item: (_order_of_reason(item[0]), item[0]))
+    )
+    return Claim(
+        payer,
+        KindMinutes.of(minutes),
+        converted,
+        KindMinutes.of(payable),
+        payable_converted,
+        not_payable,
+        lines,
+        total_amount(lines),
+    )
+
+
+def _order_of_reason(reason: str) -> int:
+    return {NO_DECISION: 1, OVER_POOL: 2}.get(reason, 0) * 100 + _reason_rank(reason)[0]
+
+
+def _check_m1(time_reports: tuple[TimeReport, ...], claims: tuple[Claim, ...]) -> None:
+    """M1: the claim's hours equal the sum of the time reports; each claim adds up."""
+    for claim in claims:
+        rows = sum((report.minutes_for(claim.payer) for report in time_reports), KindMinutes())
+        if rows != claim.minutes or claim.payable.total + claim.not_payable_minutes != claim.minutes.total:
+            raise ReportMismatch(
+                "M1",
+                "Räkningens timmar stämmer inte med summan av tidsredovisningarna. "
+                "Rapporten har inte sparats; kontakta supporten.",
+                f"{claim.payer} claim {claim.minutes} (payable {claim.payable}, "
+                f"not payable {claim.not_payable}) != time reports {rows}",
+            )
+
+
+def compute_month(
+    *,
+    client_id: int | str,
+    month: date,
+    shifts: Sequence[Shift],
+    findings: Sequence[Finding],
+    grants: Sequence[Grant],
+    rates: RateTable,
+    raised_rates: Mapping[int | str, Decimal] | None = None,
+    municipal_rates: Mapping[int | str, Decimal] | None = None,
+    pool_history: Sequence[Shift] = (),
+) -> MonthReport:
+    """The month's time reports (FK 3059) and claims (FK 3057 and municipal) for one client.
+
+    ``shifts``: the client's shifts overlapping the month (any assistant).
+    ``pool_history``: the client's earlier shifts in the decision periods that
+    cover the month, so the pool is consumed in time order (G2).
+    ``findings``: the engine's findings for all of these shifts.
+    ``raised_rates``: FK decision id → raised rate (checked against the cap).
+    ``municipal_rates``: municipal decision id → the municipality's hourly
+    rate (not capped); without one, the standard rate.
+    """
+    if month.day != 1:
+        raise ValueError("month is the first day of the month")
+    for grant in grants:
+        if grant.client_id != client_id:
+            raise ValueError(f"decision {grant.id} belongs to client {grant.client_id}, not {client_id}")
+    start, end = _to_min(local_midnight(month)), _to_min(local_midnight(_next_month(month)))
+    all_shifts = _client_shifts(client_id, shifts, pool_history)
+    cuts = _cuts_by_shift(client_id, findings, all_shifts)
+    atoms, pools = _attribute(_atoms(all_shifts, cuts, end), grants, start)
+    in_month = [atom for atom in atoms if atom.a >= start]
+
+    time_reports = _time_reports(in_month)
+    used: set[RateUsed] = set()
+    raised, municipal = raised_rates or {}, municipal_rates or {}
+    claim = _claim(Payer.FK, in_month, rates, raised, municipal, used)
+    municipal_claim = _claim(Payer.MUNICIPALITY, in_month, rates, raised, municipal, used)
+    _check_m1(time_reports, (claim, municipal_claim))
+
+    month_end = _next_month(month) - timedelta(days=1)
+    return MonthReport(
+        client_id=client_id,
+        month=month,
+        time_reports=time_reports,
+        claim=claim,
+        municipal=municipal_claim,
+        pools=tuple(p for p in pools if p.start <= month_end and p.end >= month),
+        grant_ids=tuple(sorted((g.id for g in grants if g.start <= month_end and g.end >= month), key=str)),
+        rates_used=tuple(sorted(used, key=lambda r: (r.kind, r.year, r.rate, str(r.grant_id)))),
+    )

@@ -1,0 +1,386 @@
+"""The one adapter between the database and the pure rules engine.
+
+Rows are read as plain tuples (``values_list`` or raw SQL, never model
+instances on hot paths) and turned into the engine's frozen dataclasses. The
+recording service, the file import/check commands, the monthly reports and
+the benchmark all build their ``CheckInput`` here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+
+from django.conf import settings as django_settings
+
+from assistans import identity
+from assistans.models import (
+    Absence,
+    Assignment,
+    Assistant,
+    Decision,
+    Employment,
+    ExternalHours,
+    Provider,
+    ReferencePeriod,
+)
+
+from . import rules
+from .models import RuleException, Shift
+from .rules import model as m
+from .rules.rest import PROFILES
+
+#: The longest reference period any regime allows (collective agreements: 12
+#: months). A changed shift can move findings this far back or ahead.
+MAX_PERIOD = timedelta(days=366)
+#: Rest rules look this far around a shift (the 14-day averaging window).
+REST_REACH = timedelta(days=15)
+
+SHIFT_COLUMNS = ("id", "assistant_id", "client_id", "start", "end", "kind", "segments", "double")
+
+
+def rule_settings() -> m.RuleSettings:
+    options = django_settings.ASSISTANSTID
+    return m.RuleSettings(max_shift_minutes=int(options["MAX_SHIFT_HOURS"]) * 60)
+
+
+def to_rule_shift(row: tuple) -> m.Shift:
+    """(id, assistant_id, client_id, start, end, kind, segments, double) -> rules.Shift."""
+    shift_id, assistant_id, client_id, start, end, kind, segments, double = row
+    if not segments:
+        parts = (m.Segment(start, end, m.Kind(kind)),)
+    else:
+        pieces = []
+        for index, (offset, part_kind) in enumerate(segments):
+            begin = start + timedelta(minutes=offset)
+            finish = start + timedelta(minutes=segments[index + 1][0]) if index + 1 < len(segments) else end
+            pieces.append(m.Segment(begin, finish, m.Kind(part_kind)))
+        parts = tuple(pieces)
+    return m.Shift(shift_id, assistant_id, client_id, parts, bool(double))
+
+
+@lru_cache(maxsize=65536)
+def _birth_date(personal_number: str) -> date | None:
+    try:
+        return identity.birth_date_of(personal_number)
+    except identity.InvalidNumber:
+        return None
+
+
+def _rest_profiles(code: str, valid_from: date) -> tuple[m.RestProfile, ...]:
+    return (dataclasses.replace(PROFILES.get(code, PROFILES["atl"]), valid_from=valid_from),)
+
+
+def build_assistants(
+    assistant_rows: Iterable[tuple],
+    employment_rows: Iterable[tuple],
+    period_rows: Iterable[tuple],
+    external_rows: Iterable[tuple],
+) -> dict:
+    """assistant_rows: (id, personal_number); employment_rows: (id, assistant_id,
+    start, end, regime, anchor, rest_profile, agreement_max_months);
+    period_rows: (employment_id, start, end); external_rows: (assistant_id, start, end, minutes)."""
+    periods: dict = defaultdict(list)
+    for employment_id, start, end in period_rows:
+        periods[employment_id].append(m.ReferencePeriod(start, end))
+    employments: dict = defaultdict(list)
+    for emp_id, assistant_id, start, end, regime, anchor, rest_profile, agreement_months in employment_rows:
+        if regime == m.Regime.AGREEMENT:
+            max_months = min(int(agreement_months or 6), 12)
+        elif regime == m.Regime.ATL:
+            max_months = 4
+        else:
+            max_months = 1
+        employments[assistant_id].append(
+            m.Employment(
+                id=emp_id,
+                assistant_id=assistant_id,
+                start=start,
+                end=end,
+                regime=m.Regime(regime),
+                anchor=anchor,
+                declared_periods=tuple(sorted(periods.get(emp_id, ()), key=lambda p: p.start)),
+                max_period_months=max_months,
+                rest_profiles=_rest_profiles(rest_profile, start),
+            )
+        )
+    external: dict = defaultdict(list)
+    for assistant_id, start, end, minutes in external_rows:
+        external[assistant_id].append(m.ExternalHours(start, end, minutes))
+    return {
+        assistant_id: m.Assistant(
+            id=assistant_id,
+            birth_date=_birth_date(personal_number),
+            employments=tuple(sorted(employments.get(assistant_id, ()), key=lambda e: e.start)),
+            external_hours=tuple(external.get(assistant_id, ())),
+        )
+        for assistant_id, personal_number in assistant_rows
+    }
+
+
+def to_grant(row: tuple) -> m.Grant:
+    """(id, client_id, payer, start, end, weekly_hours, double_hours, wait_factor, standby_factor)."""
+    decision_id, client_id, payer, start, end, weekly, double, wait, standby = row
+    return m.Grant(
+        id=decision_id,
+        client_id=client_id,
+        payer=m.Payer(payer),
+        start=start,
+        end=end,
+        weekly_minutes=int(weekly * 60),
+        double_weekly_minutes=int(double * 60),
+        wait_factor=wait,
+        standby_factor=standby,
+    )
+
+
+def _provider_input(provider: Provider) -> m.Provider:
+    permits = tuple(m.Permit(p.valid_from, p.valid_until) for p in provider.permits.all())
+    return m.Provider(requires_permit=provider.requires_permit, permits=permits)
+
+
+# --- ORM path: one assistant's window, for the recording service -----------
+
+
+def window_check_input(
+    *,
+    provider: Provider,
+    assistant_id: int,
+    client_id: int,
+    start: datetime,
+    end: datetime,
+    extra_shifts: Iterable[m.Shift] = (),
+    exclude_shift_ids: Iterable[int] = (),
+) -> tuple[m.CheckInput, set, set]:
+    """Everything the engine needs to judge a change of ``[start, end)`` for one
+    assistant and client, plus ``extra_shifts`` (the change itself).
+
+    Returns ``(input, own_ids, client_ids)``: the ids of the assistant's shifts
+    whose findings the check decides in full, and the ids of the client's other
+    shifts whose double-assistance (H2) findings it decides."""
+    excluded = set(exclude_shift_ids)
+    window_start, window_end = start - MAX_PERIOD, end + MAX_PERIOD
+    own_rows = list(
+        Shift.objects.filter(assistant_id=assistant_id, start__lt=window_end, end__gt=window_start)
+        .exclude(pk__in=excluded)
+        .values_list(*SHIFT_COLUMNS)
+    )
+    grants = [
+        to_grant(row)
+        for row in Decision.objects.filter(
+            client_id=client_id, start__lte=end.date(), end__gte=start.date()
+        ).values_list(
+            "id",
+            "client_id",
+            "payer",
+            "start",
+            "end",
+            "weekly_hours",
+            "double_hours_per_week",
+            "wait_factor",
+            "standby_factor",
+        )
+    ]
+    grant_start = min((g.start for g in grants), default=start.date())
+    grant_end = max((g.end for g in grants), default=end.date())
+    client_rows = list(
+        Shift.objects.filter(
+            client_id=client_id,
+            start__lt=datetime.combine(grant_end + timedelta(days=1), datetime.min.time(), tzinfo=UTC),
+            end__gt=datetime.combine(grant_start - timedelta(days=1), datetime.min.time(), tzinfo=UTC),
+        )
+        .exclude(assistant_id=assistant_id)
+        .exclude(pk__in=excluded)
+        .values_list(*SHIFT_COLUMNS)
+    )
+    shifts = [to_rule_shift(row) for row in own_rows] + [to_rule_shift(row) for row in client_rows]
+    shifts.extend(extra_shifts)
+    assistant_ids = {assistant_id} | {row[1] for row in client_rows}
+    inp = _registry_input(provider, shifts, assistant_ids, {client_id}, window_start, window_end, grants)
+    own_ids = {row[0] for row in own_rows} | {s.id for s in extra_shifts}
+    return inp, own_ids, {row[0] for row in client_rows}
+
+
+def _registry_input(provider, shifts, assistant_ids, client_ids, window_start, window_end, grants) -> m.CheckInput:
+    assistants = build_assistants(
+        Assistant.objects.filter(pk__in=assistant_ids).values_list("id", "personal_number"),
+        Employment.objects.filter(assistant_id__in=assistant_ids).values_list(
+            "id",
+            "assistant_id",
+            "start",
+            "end",
+            "regime",
+            "period_anchor",
+            "rest_profile",
+            "employer__collective_agreement__max_period_months",
+        ),
+        ReferencePeriod.objects.filter(employment__assistant_id__in=assistant_ids).values_list(
+            "employment_id", "start", "end"
+        ),
+        ExternalHours.objects.filter(assistant_id__in=assistant_ids).values_list(
+            "assistant_id", "start", "end", "minutes"
+        ),
+    )
+    assignments = tuple(
+        m.Assignment(a, c, s, e, n)
+        for a, c, s, e, n in Assignment.objects.filter(
+            assistant_id__in=assistant_ids, client_id__in=client_ids | {s.client_id for s in shifts}
+        ).values_list("assistant_id", "client_id", "start", "end", "fk_notified_on")
+    )
+    absences = tuple(
+        m.Absence(c, s, e, k, x)
+        for c, s, e, k, x in Absence.objects.filter(
+            client_id__in=client_ids | {s.client_id for s in shifts}, start__lt=window_end, end__gt=window_start
+        ).values_list("client_id", "start", "end", "kind", "exception")
+    )
+    # Unsaved shifts (a change being checked, rows of a file) have text ids.
+    shift_ids = [s.id for s in shifts if isinstance(s.id, int)]
+    exceptions = tuple(
+        m.RuleException(code, shift_id, reason, "", rest)
+        for shift_id, code, reason, rest in RuleException.objects.filter(shift_id__in=shift_ids).values_list(
+            "shift_id", "code", "reason", "compensatory_rest"
+        )
+    )
+    return m.CheckInput(
+        shifts=tuple(shifts),
+        assistants=assistants,
+        assignments=assignments,
+        absences=absences,
+        grants=tuple(grants),
+        provider=_provider_input(provider),
+        exceptions=exceptions,
+        settings=rule_settings(),
+    )
+
+
+def provider_check_input(*, provider: Provider, start: datetime, end: datetime, shifts: Iterable[m.Shift] = ()):
+    """A whole provider over ``[start, end)`` (plus reference-period history),
+    with ``shifts`` added: used to check a schedule file without saving it."""
+    history_start = start - MAX_PERIOD
+    rows = list(
+        Shift.objects.filter(provider=provider, start__lt=end, end__gt=history_start).values_list(*SHIFT_COLUMNS)
+    )
+    all_shifts = [to_rule_shift(row) for row in rows] + list(shifts)
+    assistant_ids = {s.assistant_id for s in all_shifts}
+    client_ids = {s.client_id for s in all_shifts}
+    grants = [
+        to_grant(row)
+        for row in Decision.objects.filter(client_id__in=client_ids).values_list(
+            "id",
+            "client_id",
+            "payer",
+            "start",
+            "end",
+            "weekly_hours",
+            "double_hours_per_week",
+            "wait_factor",
+            "standby_factor",
+        )
+    ]
+    return _registry_input(provider, all_shifts, assistant_ids, client_ids, history_start, end, grants)
+
+
+# --- Raw SQL path: whole providers in bulk (monthly reports, benchmark) ----
+
+
+def bulk_check_inputs(connection, *, start: datetime, end: datetime, history_days: int = 200) -> Iterator[m.CheckInput]:
+    """One CheckInput per provider with shifts in ``[start, end)``, loading
+    ``history_days`` before ``start`` for the reference periods. Uses one
+    cursor per table and plain tuples: the ORM's per-row cost would dominate."""
+    history_start = start - timedelta(days=history_days)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            'SELECT provider_id, id, assistant_id, client_id, start, "end", kind, segments, double '
+            'FROM scheduling_shift WHERE start < %s AND "end" > %s ORDER BY provider_id',
+            [end, history_start],
+        )
+        shift_rows = cursor.fetchall()
+        cursor.execute("SELECT id, provider_id, personal_number FROM assistans_assistant")
+        assistant_rows = cursor.fetchall()
+        cursor.execute(
+            'SELECT e.id, e.assistant_id, e.start, e."end", e.regime, e.period_anchor, e.rest_profile, '
+            "ca.max_period_months FROM assistans_employment e JOIN assistans_provider p ON p.id = e.employer_id "
+            "LEFT JOIN assistans_collectiveagreement ca ON ca.id = p.collective_agreement_id"
+        )
+        employment_rows = cursor.fetchall()
+        cursor.execute('SELECT employment_id, start, "end" FROM assistans_referenceperiod')
+        period_rows = cursor.fetchall()
+        cursor.execute('SELECT assistant_id, start, "end", minutes FROM assistans_externalhours')
+        external_rows = cursor.fetchall()
+        cursor.execute(
+            'SELECT a.assistant_id, a.client_id, a.start, a."end", a.fk_notified_on, c.provider_id '
+            "FROM assistans_assignment a JOIN assistans_client c ON c.id = a.client_id"
+        )
+        assignment_rows = cursor.fetchall()
+        cursor.execute(
+            'SELECT d.id, d.client_id, d.payer, d.start, d."end", d.weekly_hours, d.double_hours_per_week, '
+            "d.wait_factor, d.standby_factor, c.provider_id FROM assistans_decision d "
+            'JOIN assistans_client c ON c.id = d.client_id WHERE d.start <= %s AND d."end" >= %s',
+            [end.date(), history_start.date()],
+        )
+        decision_rows = cursor.fetchall()
+        cursor.execute(
+            'SELECT a.client_id, a.start, a."end", a.kind, a.exception, c.provider_id FROM assistans_absence a '
+            'JOIN assistans_client c ON c.id = a.client_id WHERE a.start < %s AND a."end" > %s',
+            [end, history_start],
+        )
+        absence_rows = cursor.fetchall()
+        cursor.execute("SELECT id, kind FROM assistans_provider")
+        provider_kinds = dict(cursor.fetchall())
+        cursor.execute("SELECT provider_id, valid_from, valid_until FROM assistans_permit")
+        permit_rows = cursor.fetchall()
+        cursor.execute(
+            "SELECT x.shift_id, x.code, x.reason, x.compensatory_rest FROM scheduling_ruleexception x "
+            'JOIN scheduling_shift s ON s.id = x.shift_id WHERE s.start < %s AND s."end" > %s',
+            [end, history_start],
+        )
+        exception_rows = cursor.fetchall()
+
+    assistants = build_assistants(
+        ((a, pn) for a, _p, pn in assistant_rows), employment_rows, period_rows, external_rows
+    )
+    assistant_provider = {a: p for a, p, _pn in assistant_rows}
+    by_provider: dict = defaultdict(lambda: defaultdict(list))
+    for row in assignment_rows:
+        by_provider[row[5]]["assignments"].append(m.Assignment(*row[:5]))
+    for row in decision_rows:
+        by_provider[row[9]]["grants"].append(to_grant(row[:9]))
+    for row in absence_rows:
+        by_provider[row[5]]["absences"].append(m.Absence(*row[:5]))
+    for provider_id, valid_from, valid_until in permit_rows:
+        by_provider[provider_id]["permits"].append(m.Permit(valid_from, valid_until))
+    exceptions: dict = defaultdict(list)
+    for shift_id, code, reason, rest in exception_rows:
+        exceptions[shift_id].append(m.RuleException(code, shift_id, reason, "", rest))
+    settings = rule_settings()
+    requires_permit = {Provider.Kind.COMPANY, Provider.Kind.COOPERATIVE}
+
+    index = 0
+    while index < len(shift_rows):
+        provider_id = shift_rows[index][0]
+        shifts = []
+        while index < len(shift_rows) and shift_rows[index][0] == provider_id:
+            shifts.append(to_rule_shift(shift_rows[index][1:]))
+            index += 1
+        parts = by_provider[provider_id]
+        ids = {s.assistant_id for s in shifts}
+        yield m.CheckInput(
+            shifts=tuple(shifts),
+            assistants={a: assistants[a] for a in ids if assistant_provider.get(a) == provider_id},
+            assignments=tuple(parts["assignments"]),
+            absences=tuple(parts["absences"]),
+            grants=tuple(parts["grants"]),
+            provider=m.Provider(
+                requires_permit=provider_kinds.get(provider_id) in requires_permit, permits=tuple(parts["permits"])
+            ),
+            exceptions=tuple(x for s in shifts for x in exceptions.get(s.id, ())),
+            settings=settings,
+        )
+
+
+def check(inp: m.CheckInput) -> list[m.Finding]:
+    """The engine's check, named here so callers import one module."""
+    return rules.check(inp)

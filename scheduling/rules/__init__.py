@@ -1,0 +1,83 @@
+"""The working-time rules engine (pure Python, no Django).
+
+``check(inp)`` returns every finding for a ``CheckInput``; ``remaining(inp,
+assistant_id, at)`` tells how much more an assistant may work in the current
+reference period. The adapter in ``scheduling.adapters`` builds the input.
+"""
+
+from .caps import CapStatus
+from .engine import check, remaining
+from .model import (
+    RULESET_VERSION,
+    STOCKHOLM,
+    Absence,
+    Assignment,
+    Assistant,
+    CheckInput,
+    Employment,
+    ExternalHours,
+    Finding,
+    Grant,
+    Kind,
+    Payer,
+    Permit,
+    Provider,
+    ReferencePeriod,
+    Regime,
+    RestProfile,
+    RuleException,
+    RuleSettings,
+    Segment,
+    Severity,
+    Shift,
+)
+from .timeutil import (
+    AmbiguousTime,
+    LocalTimeError,
+    NonExistentTime,
+    fmt_local,
+    fmt_minutes,
+    local_date,
+    local_midnight,
+    make_aware,
+    minutes_between,
+    split_by_local_day,
+)
+
+__all__ = [
+    "RULESET_VERSION",
+    "STOCKHOLM",
+    "Absence",
+    "AmbiguousTime",
+    "Assignment",
+    "Assistant",
+    "CapStatus",
+    "CheckInput",
+    "Employment",
+    "ExternalHours",
+    "Finding",
+    "Grant",
+    "Kind",
+    "LocalTimeError",
+    "NonExistentTime",
+    "Payer",
+    "Permit",
+    "Provider",
+    "ReferencePeriod",
+    "Regime",
+    "RestProfile",
+    "RuleException",
+    "RuleSettings",
+    "Segment",
+    "Severity",
+    "Shift",
+    "check",
+    "fmt_local",
+    "fmt_minutes",
+    "local_date",
+    "local_midnight",
+    "make_aware",
+    "minutes_between",
+    "remaining",
+    "split_by_local_day",
+]
