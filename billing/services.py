@@ -1,0 +1,482 @@
+"""The month-end workflow (M2-M4) and municipal invoices.
+
+draft → every time report signed by the assistant and by the provider → the
+claim signed by the client or representative → complete → submitted (the
+month's shifts freeze) → paid. A correction is a new version pointing at the
+one it replaces. Each step is one transaction; a refused step changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from stdnum import luhn
+
+from assistans import identity
+from assistans.models import Assistant, Client, Decision, Membership, Provider
+from scheduling import adapters
+from scheduling import rules as engine
+from scheduling.models import MonthLock, Shift
+from scheduling.rules.timeutil import local_midnight
+
+from . import calculations, snapshot
+from .models import Invoice, InvoiceSeries, MonthlyReport, StandardRate, TimeReport
+
+logger = logging.getLogger(__name__)
+
+INVOICE_TERMS_DAYS = 30
+
+
+class ReportError(Exception):
+    """A refused step of the workflow, with a Swedish message for users."""
+
+    def __init__(self, code: str, message: str, message_en: str, missing: list[str] | None = None):
+        super().__init__(message_en)
+        self.code = code
+        self.message = message
+        self.message_en = message_en
+        self.missing = missing or []
+
+
+def rate_table() -> calculations.RateTable:
+    return calculations.RateTable({r.year: r.amount for r in StandardRate.objects.all()})
+
+
+def _next_month(month: date) -> date:
+    return (month + timedelta(days=32)).replace(day=1)
+
+
+def _party(person) -> snapshot.Party:
+    return snapshot.Party(
+        id=person.pk, name=str(person), personal_number=f"{person.personal_number[:8]}-{person.personal_number[8:]}"
+    )
+
+
+def _provider_info(provider: Provider) -> snapshot.ProviderInfo:
+    return snapshot.ProviderInfo(
+        id=provider.pk,
+        name=provider.name,
+        org_number=provider.org_number_display,
+        bankgiro=provider.bankgiro,
+        kind=provider.kind,
+    )
+
+
+@dataclass(frozen=True)
+class _Computed:
+    client: Client
+    report: calculations.MonthReport
+    snapshot: dict
+
+
+def _compute(provider: Provider, month: date, clients: list[Client]) -> list[_Computed]:
+    """Run the engine once for the provider over the month and the history
+    the reference periods and grant pools need, then price each client."""
+    month_start, month_end = local_midnight(month), local_midnight(_next_month(month))
+    decisions = list(Decision.objects.filter(client__in=clients, start__lt=_next_month(month), end__gte=month))
+    history_start = min([local_midnight(d.start) for d in decisions] + [month_start])
+    inp = adapters.provider_check_input(provider=provider, start=history_start, end=month_end)
+    findings = engine.check(inp)
+    rates = rate_table()
+    computed = []
+    for client in clients:
+        grants = tuple(
+            adapters.to_grant(
+                (
+                    d.pk,
+                    d.client_id,
+                    d.payer,
+                    d.start,
+                    d.end,
+                    d.weekly_hours,
+                    d.double_hours_per_week,
+                    d.wait_factor,
+                    d.standby_factor,
+                )
+            )
+            for d in decisions
+            if d.client_id == client.pk
+        )
+        own = [s for s in inp.shifts if s.client_id == client.pk]
+        in_month = [s for s in own if s.start < month_end and s.end > month_start]
+        history = [s for s in own if s.end <= month_start]
+        ids = {s.id for s in own}
+        client_findings = [f for f in findings if ids.intersection(f.shift_ids)]
+        raised = {d.pk: d.raised_rate for d in decisions if d.client_id == client.pk and d.raised_rate is not None}
+        try:
+            report = calculations.compute_month(
+                client_id=client.pk,
+                month=month,
+                shifts=in_month,
+                findings=client_findings,
+                grants=grants,
+                rates=rates,
+                raised_rates=raised,
+                pool_history=history,
+            )
+        except calculations.BillingError as exc:
+            raise ReportError(exc.code, exc.message, exc.message_en) from exc
+        assistant_ids = {tr.assistant_id for tr in report.time_reports}
+        assistants = {a.pk: _party(a) for a in Assistant.objects.filter(pk__in=assistant_ids)}
+        periods = {}
+        for assistant_id in assistant_ids:
+            status = engine.remaining(inp, assistant_id, month_start)
+            periods[assistant_id] = (status.period.start, status.period.end) if status else None
+        data = snapshot.build(
+            report,
+            provider=_provider_info(provider),
+            client=_party(client),
+            assistants=assistants,
+            reference_periods=periods,
+            decisions=[
+                {
+                    "id": d.pk,
+                    "payer": d.payer,
+                    "start": d.start.isoformat(),
+                    "end": d.end.isoformat(),
+                    "weekly_hours": f"{d.weekly_hours}",
+                    "rate_kind": d.rate_kind,
+                    "raised_rate": f"{d.raised_rate}" if d.raised_rate is not None else None,
+                    "case_number": d.case_number,
+                    "municipality": d.municipality_name,
+                }
+                for d in decisions
+                if d.client_id == client.pk
+            ],
+        )
+        computed.append(_Computed(client, report, data))
+    return computed
+
+
+@transaction.atomic
+def compute_reports(*, provider: Provider, month: date, today: date, clients=None) -> list[MonthlyReport]:
+    """Compute (or recompute) the draft reports of ``month`` for the provider's
+    clients with shifts or decisions in it. Frozen reports are left alone."""
+    if month.day != 1:
+        raise ReportError("M1", _("Ange månaden som dess första dag."), "month must be the first day")
+    if _next_month(month) > today:
+        raise ReportError(
+            "M1",
+            _("Månaden %(month)s är inte slut än; redovisningen kan göras från den första i nästa månad.")
+            % {"month": f"{month:%Y-%m}"},
+            f"month {month:%Y-%m} has not ended",
+        )
+    if clients is None:
+        month_start, month_end = local_midnight(month), local_midnight(_next_month(month))
+        with_shifts = Shift.objects.filter(provider=provider, start__lt=month_end, end__gt=month_start)
+        clients = list(Client.objects.filter(pk__in=with_shifts.values("client_id")).order_by("pk"))
+    frozen = set(
+        MonthlyReport.objects.filter(client__in=clients, month=month)
+        .exclude(status__in=[MonthlyReport.Status.DRAFT, MonthlyReport.Status.COMPLETE])
+        .exclude(status=MonthlyReport.Status.SUPERSEDED)
+        .values_list("client_id", flat=True)
+    )
+    todo = [c for c in clients if c.pk not in frozen]
+    reports = []
+    now = timezone.now()
+    for item in _compute(provider, month, todo):
+        reports.append(_save_draft(provider, month, item, now))
+    return reports
+
+
+def _save_draft(provider: Provider, month: date, item: _Computed, now: datetime) -> MonthlyReport:
+    current = (
+        MonthlyReport.objects.select_for_update()
+        .filter(client=item.client, month=month)
+        .exclude(status=MonthlyReport.Status.SUPERSEDED)
+        .first()
+    )
+    fields = {
+        "snapshot": item.snapshot,
+        "ruleset": item.report.ruleset_version,
+        "rates_used": {"rates": item.snapshot["rates_used"], "calculation": item.report.calculation_version},
+        "decision_ids": list(item.report.grant_ids),
+        "amount": item.report.claim.amount,
+        "computed_at": now,
+    }
+    if current is None:
+        current = MonthlyReport.objects.create(provider=provider, client=item.client, month=month, **fields)
+    else:
+        changed = current.snapshot != item.snapshot
+        for name, value in fields.items():
+            setattr(current, name, value)
+        if changed:
+            # Signatures were given to what the report said; a new content
+            # needs new signatures.
+            current.status = MonthlyReport.Status.DRAFT
+            current.client_signed_at = current.client_signed_by = current.completed_on = None
+            current.time_reports.all().delete()
+        current.save()
+    existing = set(current.time_reports.values_list("assistant_id", flat=True))
+    TimeReport.objects.bulk_create(
+        TimeReport(report=current, assistant_id=tr.assistant_id, minutes=tr.minutes.total)
+        for tr in item.report.time_reports
+        if tr.assistant_id not in existing
+    )
+    return current
+
+
+def _refuse_if_frozen(report: MonthlyReport) -> None:
+    if report.is_frozen:
+        raise ReportError(
+            "M3",
+            _("Redovisningen är redan inskickad och kan inte ändras. Gör en rättelse i stället."),
+            f"report {report.pk} is {report.status}",
+        )
+
+
+def _membership(actor) -> Membership | None:
+    try:
+        return actor.membership
+    except (Membership.DoesNotExist, AttributeError):
+        return None
+
+
+@transaction.atomic
+def sign_time_report(*, actor, time_report: TimeReport, now: datetime | None = None) -> TimeReport:
+    """The assistant signs their own time report; an admin or coordinator of
+    the provider signs for the provider. Signing is a deliberate act recorded
+    with time and user."""
+    now = now or timezone.now()
+    time_report = TimeReport.objects.select_for_update().select_related("report").get(pk=time_report.pk)
+    report = time_report.report
+    _refuse_if_frozen(report)
+    membership = _membership(actor)
+    if membership is None or membership.provider_id != report.provider_id:
+        raise ReportError("M2", _("Du får inte signera den här tidsredovisningen."), "not allowed to sign")
+    if membership.role == Membership.Role.ASSISTANT and membership.assistant_id == time_report.assistant_id:
+        if time_report.assistant_signed_at:
+            raise ReportError("M2", _("Du har redan signerat tidsredovisningen."), "already signed by assistant")
+        time_report.assistant_signed_at, time_report.assistant_signed_by = now, actor
+    elif membership.role in (Membership.Role.ADMIN, Membership.Role.COORDINATOR):
+        if time_report.provider_signed_at:
+            raise ReportError("M2", _("Anordnaren har redan signerat tidsredovisningen."), "already signed by provider")
+        time_report.provider_signed_at, time_report.provider_signed_by = now, actor
+    else:
+        raise ReportError("M2", _("Du får inte signera den här tidsredovisningen."), "not allowed to sign")
+    time_report.save()
+    return time_report
+
+
+def missing_signatures(report: MonthlyReport) -> list[str]:
+    """What still has to be signed, in Swedish, for the user to act on."""
+    missing = []
+    for tr in report.time_reports.select_related("assistant").order_by("assistant__last_name"):
+        if not tr.assistant_signed_at:
+            missing.append(
+                _("Tidsredovisningen för %(name)s är inte signerad av assistenten.") % {"name": tr.assistant}
+            )
+        if not tr.provider_signed_at:
+            missing.append(_("Tidsredovisningen för %(name)s är inte signerad av anordnaren.") % {"name": tr.assistant})
+    if not report.client_signed_at:
+        missing.append(_("Räkningen är inte signerad av brukaren eller företrädaren."))
+    return missing
+
+
+@transaction.atomic
+def sign_claim(*, actor, report: MonthlyReport, today: date, now: datetime | None = None) -> MonthlyReport:
+    """The client or representative signs the claim, after every time report
+    is signed; the report is then complete (M2)."""
+    report = MonthlyReport.objects.select_for_update().get(pk=report.pk)
+    _refuse_if_frozen(report)
+    membership = _membership(actor)
+    allowed = (
+        membership is not None
+        and membership.provider_id == report.provider_id
+        and membership.role == Membership.Role.CLIENT
+        and membership.clients.filter(pk=report.client_id).exists()
+    )
+    if not allowed:
+        raise ReportError("M2", _("Bara brukaren eller företrädaren kan signera räkningen."), "not the client")
+    if report.client_signed_at:
+        raise ReportError("M2", _("Räkningen är redan signerad."), "claim already signed")
+    unsigned = [m for m in missing_signatures(report) if "Räkningen" not in m]
+    if unsigned:
+        raise ReportError(
+            "M2",
+            _("Räkningen kan signeras först när alla tidsredovisningar är signerade."),
+            "time reports unsigned",
+            unsigned,
+        )
+    report.client_signed_at, report.client_signed_by = now or timezone.now(), actor
+    report.status = MonthlyReport.Status.COMPLETE
+    report.completed_on = today
+    report.save()
+    return report
+
+
+@transaction.atomic
+def submit(*, actor, report: MonthlyReport, on: date) -> MonthlyReport:
+    """Mark the report as sent to FK: it and its month's shifts freeze (M3)."""
+    report = MonthlyReport.objects.select_for_update().get(pk=report.pk)
+    _refuse_if_frozen(report)
+    missing = missing_signatures(report)
+    if missing or report.status != MonthlyReport.Status.COMPLETE:
+        raise ReportError(
+            "M2",
+            _("Redovisningen kan inte skickas in förrän allt är signerat."),
+            f"report {report.pk} is not complete",
+            missing,
+        )
+    report.status = MonthlyReport.Status.SUBMITTED
+    report.submitted_on = on
+    report.save()
+    MonthLock.objects.get_or_create(client_id=report.client_id, month=report.month, defaults={"reason": str(report)})
+    return report
+
+
+@transaction.atomic
+def start_correction(*, actor, report: MonthlyReport, reason: str, today: date) -> MonthlyReport:
+    """A new draft version that replaces a submitted report (M3). The month's
+    shifts can be changed again until the correction is submitted."""
+    report = MonthlyReport.objects.select_for_update().get(pk=report.pk)
+    if report.status not in (MonthlyReport.Status.SUBMITTED, MonthlyReport.Status.PAID):
+        raise ReportError("M3", _("Bara en inskickad redovisning kan rättas."), "only submitted reports are corrected")
+    if not reason.strip():
+        raise ReportError("M3", _("Ange varför redovisningen rättas."), "a correction needs a reason")
+    report.status = MonthlyReport.Status.SUPERSEDED
+    report.save(update_fields=["status"])
+    MonthLock.objects.filter(client_id=report.client_id, month=report.month).delete()
+    correction = MonthlyReport.objects.create(
+        provider_id=report.provider_id,
+        client_id=report.client_id,
+        month=report.month,
+        version=report.version + 1,
+        replaces=report,
+        correction_reason=reason.strip(),
+        snapshot=report.snapshot,
+        ruleset=report.ruleset,
+        rates_used=report.rates_used,
+        decision_ids=report.decision_ids,
+        amount=report.amount,
+        computed_at=timezone.now(),
+    )
+    compute_reports(provider=report.provider, month=report.month, today=today, clients=[report.client])
+    correction.refresh_from_db()
+    return correction
+
+
+@transaction.atomic
+def record_payment(*, report: MonthlyReport, on: date, amount: Decimal) -> MonthlyReport:
+    report = MonthlyReport.objects.select_for_update().get(pk=report.pk)
+    if report.status != MonthlyReport.Status.SUBMITTED:
+        raise ReportError(
+            "P1", _("En utbetalning kan bara registreras för en inskickad redovisning."), "report not submitted"
+        )
+    if amount < 0:
+        raise ReportError("P1", _("Beloppet kan inte vara negativt."), "negative amount")
+    report.status = MonthlyReport.Status.PAID
+    report.paid_on, report.paid_amount = on, calculations.round_money(amount)
+    report.save()
+    return report
+
+
+# --- Municipal invoices (P5) -------------------------------------------------
+
+
+def ocr_reference(number: int) -> str:
+    """OCR reference: the invoice number followed by a Luhn check digit."""
+    digits = str(number)
+    return digits + luhn.calc_check_digit(digits)
+
+
+def _next_number(provider: Provider) -> int:
+    series, _created = InvoiceSeries.objects.get_or_create(provider=provider)
+    series = InvoiceSeries.objects.select_for_update().get(pk=series.pk)
+    number = series.next_number
+    series.next_number = number + 1
+    series.save(update_fields=["next_number"])
+    return number
+
+
+def _invoice_snapshot(
+    report: MonthlyReport, number: int, issued: date, due: date, lines, amount, credit_of=None, reason=""
+) -> dict:
+    data = report.snapshot
+    municipality = next((d["municipality"] for d in data["decisions"] if d["payer"] == "municipality"), "")
+    return {
+        "number": number,
+        "issued_on": issued.isoformat(),
+        "due_on": due.isoformat(),
+        "ocr": ocr_reference(number),
+        "provider": {k: data["provider"][k] for k in ("name", "org_number", "bankgiro")},
+        "recipient": {"name": municipality},
+        "client": {
+            "name": data["client"]["name"],
+            "personal_number_masked": identity.mask(data["client"]["personal_number"].replace("-", "")),
+        },
+        "month": data["month"],
+        "lines": lines,
+        "amount": f"{amount:.2f}",
+        "credit_of": credit_of,
+        "reason": reason,
+    }
+
+
+@transaction.atomic
+def issue_invoice(*, report: MonthlyReport, today: date) -> Invoice | None:
+    """Invoice the municipality for the month's municipal hours; None when
+    there are none. Issuing twice returns the first invoice."""
+    existing = Invoice.objects.filter(report=report, credit_of__isnull=True).exclude(credited_by__isnull=False).first()
+    if existing is not None:
+        return existing
+    municipal = report.snapshot["municipal"]
+    amount = Decimal(municipal["amount"])
+    if amount <= 0:
+        return None
+    lines = [
+        {
+            "description": f"Personlig assistans enligt LSS, {report.snapshot['month']}",
+            "hours": line["hours"],
+            "rate": line["rate"],
+            "amount": line["amount"],
+        }
+        for line in municipal["rate_lines"]
+    ]
+    due = today + timedelta(days=INVOICE_TERMS_DAYS)
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                number = _next_number(report.provider)
+                return Invoice.objects.create(
+                    provider=report.provider,
+                    number=number,
+                    report=report,
+                    issued_on=today,
+                    due_on=due,
+                    ocr=ocr_reference(number),
+                    amount=amount,
+                    snapshot=_invoice_snapshot(report, number, today, due, lines, amount),
+                )
+        except IntegrityError:
+            logger.warning("invoice number collision for provider %s, attempt %s", report.provider_id, attempt + 1)
+    raise ReportError("F1", _("Fakturanummer kunde inte tas fram; försök igen."), "invoice numbering failed")
+
+
+@transaction.atomic
+def credit_invoice(*, invoice: Invoice, reason: str, today: date) -> Invoice:
+    """A credit invoice cancelling ``invoice``; issued invoices are never edited."""
+    if not reason.strip():
+        raise ReportError("F2", _("Ange varför fakturan krediteras."), "a credit needs a reason")
+    if invoice.credit_of_id is not None or Invoice.objects.filter(credit_of=invoice).exists():
+        raise ReportError("F2", _("Fakturan är redan krediterad."), "already credited")
+    number = _next_number(invoice.provider)
+    lines = [{**line, "amount": f"-{line['amount']}"} for line in invoice.snapshot["lines"]]
+    amount = -invoice.amount
+    return Invoice.objects.create(
+        provider=invoice.provider,
+        number=number,
+        report=invoice.report,
+        credit_of=invoice,
+        issued_on=today,
+        due_on=today,
+        ocr=ocr_reference(number),
+        amount=amount,
+        snapshot=_invoice_snapshot(invoice.report, number, today, today, lines, amount, invoice.number, reason),
+    )
