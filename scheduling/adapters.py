@@ -9,6 +9,7 @@ the benchmark all build their ``CheckInput`` here.
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -32,6 +33,7 @@ from . import rules
 from .models import RuleException, Shift
 from .rules import model as m
 from .rules.rest import PROFILES
+from .rules.timeutil import local_midnight
 
 #: The longest reference period any regime allows (collective agreements: 12
 #: months). A changed shift can move findings this far back or ahead.
@@ -40,6 +42,17 @@ MAX_PERIOD = timedelta(days=366)
 REST_REACH = timedelta(days=15)
 
 SHIFT_COLUMNS = ("id", "assistant_id", "client_id", "start", "end", "kind", "segments", "double")
+GRANT_COLUMNS = (
+    "id",
+    "client_id",
+    "payer",
+    "start",
+    "end",
+    "weekly_hours",
+    "double_hours_per_week",
+    "wait_factor",
+    "standby_factor",
+)
 
 
 def rule_settings() -> m.RuleSettings:
@@ -47,19 +60,24 @@ def rule_settings() -> m.RuleSettings:
     return m.RuleSettings(max_shift_minutes=int(options["MAX_SHIFT_HOURS"]) * 60)
 
 
+_KINDS = {kind.value: kind for kind in m.Kind}
+
+
 def to_rule_shift(row: tuple) -> m.Shift:
-    """(id, assistant_id, client_id, start, end, kind, segments, double) -> rules.Shift."""
+    """(id, assistant_id, client_id, start, end, kind, segments, double) -> rules.Shift.
+
+    ``segments`` is the JSON list, or its text as a raw cursor returns jsonb."""
     shift_id, assistant_id, client_id, start, end, kind, segments, double = row
+    if segments and segments.__class__ is str:
+        segments = json.loads(segments) if segments != "[]" else None
     if not segments:
-        parts = (m.Segment(start, end, m.Kind(kind)),)
-    else:
-        pieces = []
-        for index, (offset, part_kind) in enumerate(segments):
-            begin = start + timedelta(minutes=offset)
-            finish = start + timedelta(minutes=segments[index + 1][0]) if index + 1 < len(segments) else end
-            pieces.append(m.Segment(begin, finish, m.Kind(part_kind)))
-        parts = tuple(pieces)
-    return m.Shift(shift_id, assistant_id, client_id, parts, bool(double))
+        return m.Shift(shift_id, assistant_id, client_id, (m.Segment(start, end, _KINDS[kind]),), bool(double))
+    pieces = []
+    for index, (offset, part_kind) in enumerate(segments):
+        begin = start + timedelta(minutes=offset)
+        finish = start + timedelta(minutes=segments[index + 1][0]) if index + 1 < len(segments) else end
+        pieces.append(m.Segment(begin, finish, _KINDS[part_kind]))
+    return m.Shift(shift_id, assistant_id, client_id, tuple(pieces), bool(double))
 
 
 @lru_cache(maxsize=65536)
@@ -158,13 +176,25 @@ def window_check_input(
     """Everything the engine needs to judge a change of ``[start, end)`` for one
     assistant and client, plus ``extra_shifts`` (the change itself).
 
-    Returns ``(input, own_ids, client_ids)``: the ids of the assistant's shifts
-    whose findings the check decides in full, and the ids of the client's other
-    shifts whose double-assistance (H2) findings it decides."""
+    The window is the reference period(s) the change falls in, as the engine
+    computes them, widened by the rest rules' reach. Returns ``(input,
+    own_ids, client_ids)``: the assistant's shifts whose findings this check
+    decides in full (those inside the window; the ones loaded only as context
+    around it keep theirs), and the client's other shifts around the change,
+    whose double-assistance (H2) findings it decides. The exact consumption of
+    a double-assistance grant over its whole period is settled by the monthly
+    report, which checks the whole month at once."""
     excluded = set(exclude_shift_ids)
-    window_start, window_end = start - MAX_PERIOD, end + MAX_PERIOD
+    assistants = _assistants({assistant_id})
+    low, high = _affected_window(assistants, assistant_id, start, end)
     own_rows = list(
-        Shift.objects.filter(assistant_id=assistant_id, start__lt=window_end, end__gt=window_start)
+        Shift.objects.filter(assistant_id=assistant_id, start__lt=high + REST_REACH, end__gt=low - REST_REACH)
+        .exclude(pk__in=excluded)
+        .values_list(*SHIFT_COLUMNS)
+    )
+    client_rows = list(
+        Shift.objects.filter(client_id=client_id, start__lt=end + timedelta(days=1), end__gt=start - timedelta(days=1))
+        .exclude(assistant_id=assistant_id)
         .exclude(pk__in=excluded)
         .values_list(*SHIFT_COLUMNS)
     )
@@ -172,40 +202,33 @@ def window_check_input(
         to_grant(row)
         for row in Decision.objects.filter(
             client_id=client_id, start__lte=end.date(), end__gte=start.date()
-        ).values_list(
-            "id",
-            "client_id",
-            "payer",
-            "start",
-            "end",
-            "weekly_hours",
-            "double_hours_per_week",
-            "wait_factor",
-            "standby_factor",
-        )
+        ).values_list(*GRANT_COLUMNS)
     ]
-    grant_start = min((g.start for g in grants), default=start.date())
-    grant_end = max((g.end for g in grants), default=end.date())
-    client_rows = list(
-        Shift.objects.filter(
-            client_id=client_id,
-            start__lt=datetime.combine(grant_end + timedelta(days=1), datetime.min.time(), tzinfo=UTC),
-            end__gt=datetime.combine(grant_start - timedelta(days=1), datetime.min.time(), tzinfo=UTC),
-        )
-        .exclude(assistant_id=assistant_id)
-        .exclude(pk__in=excluded)
-        .values_list(*SHIFT_COLUMNS)
-    )
-    shifts = [to_rule_shift(row) for row in own_rows] + [to_rule_shift(row) for row in client_rows]
-    shifts.extend(extra_shifts)
-    assistant_ids = {assistant_id} | {row[1] for row in client_rows}
-    inp = _registry_input(provider, shifts, assistant_ids, {client_id}, window_start, window_end, grants)
-    own_ids = {row[0] for row in own_rows} | {s.id for s in extra_shifts}
+    extra = list(extra_shifts)
+    shifts = [to_rule_shift(row) for row in own_rows] + [to_rule_shift(row) for row in client_rows] + extra
+    others = {row[1] for row in client_rows} - {assistant_id}
+    if others:
+        assistants.update(_assistants(others))
+    inp = _registry_input(provider, shifts, assistants, {client_id}, low - REST_REACH, high + REST_REACH, grants)
+    own_ids = {row[0] for row in own_rows if row[3] < high and row[4] > low} | {s.id for s in extra}
     return inp, own_ids, {row[0] for row in client_rows}
 
 
-def _registry_input(provider, shifts, assistant_ids, client_ids, window_start, window_end, grants) -> m.CheckInput:
-    assistants = build_assistants(
+def _affected_window(assistants: dict, assistant_id, start: datetime, end: datetime) -> tuple[datetime, datetime]:
+    """The span whose findings a change of ``[start, end)`` can move: the
+    reference periods it touches (from the engine) and the rest rules' reach."""
+    probe = m.CheckInput(shifts=(), assistants=assistants, settings=rule_settings())
+    low, high = start - REST_REACH, end + REST_REACH
+    for instant in (start, end - timedelta(minutes=1)):
+        status = rules.remaining(probe, assistant_id, instant)
+        if status is not None:
+            low = min(low, local_midnight(status.period.start))
+            high = max(high, local_midnight(status.period.end + timedelta(days=1)))
+    return low, high
+
+
+def _assistants(assistant_ids: set) -> dict:
+    return build_assistants(
         Assistant.objects.filter(pk__in=assistant_ids).values_list("id", "personal_number"),
         Employment.objects.filter(assistant_id__in=assistant_ids).values_list(
             "id",
@@ -224,6 +247,10 @@ def _registry_input(provider, shifts, assistant_ids, client_ids, window_start, w
             "assistant_id", "start", "end", "minutes"
         ),
     )
+
+
+def _registry_input(provider, shifts, assistants: dict, client_ids, window_start, window_end, grants) -> m.CheckInput:
+    assistant_ids = set(assistants)
     assignments = tuple(
         m.Assignment(a, c, s, e, n)
         for a, c, s, e, n in Assignment.objects.filter(
@@ -264,40 +291,22 @@ def provider_check_input(*, provider: Provider, start: datetime, end: datetime, 
         Shift.objects.filter(provider=provider, start__lt=end, end__gt=history_start).values_list(*SHIFT_COLUMNS)
     )
     all_shifts = [to_rule_shift(row) for row in rows] + list(shifts)
-    assistant_ids = {s.assistant_id for s in all_shifts}
     client_ids = {s.client_id for s in all_shifts}
-    grants = [
-        to_grant(row)
-        for row in Decision.objects.filter(client_id__in=client_ids).values_list(
-            "id",
-            "client_id",
-            "payer",
-            "start",
-            "end",
-            "weekly_hours",
-            "double_hours_per_week",
-            "wait_factor",
-            "standby_factor",
-        )
-    ]
-    return _registry_input(provider, all_shifts, assistant_ids, client_ids, history_start, end, grants)
+    grants = [to_grant(row) for row in Decision.objects.filter(client_id__in=client_ids).values_list(*GRANT_COLUMNS)]
+    assistants = _assistants({s.assistant_id for s in all_shifts})
+    return _registry_input(provider, all_shifts, assistants, client_ids, history_start, end, grants)
 
 
 # --- Raw SQL path: whole providers in bulk (monthly reports, benchmark) ----
 
 
 def bulk_check_inputs(connection, *, start: datetime, end: datetime, history_days: int = 200) -> Iterator[m.CheckInput]:
-    """One CheckInput per provider with shifts in ``[start, end)``, loading
+    """PostgreSQL only. One CheckInput per provider with shifts in ``[start, end)``, loading
     ``history_days`` before ``start`` for the reference periods. Uses one
     cursor per table and plain tuples: the ORM's per-row cost would dominate."""
     history_start = start - timedelta(days=history_days)
+    shift_rows = _bulk_shift_rows(connection, history_start, end)
     with connection.cursor() as cursor:
-        cursor.execute(
-            'SELECT provider_id, id, assistant_id, client_id, start, "end", kind, segments, double '
-            'FROM scheduling_shift WHERE start < %s AND "end" > %s ORDER BY provider_id',
-            [end, history_start],
-        )
-        shift_rows = cursor.fetchall()
         cursor.execute("SELECT id, provider_id, personal_number FROM assistans_assistant")
         assistant_rows = cursor.fetchall()
         cursor.execute(
@@ -358,13 +367,7 @@ def bulk_check_inputs(connection, *, start: datetime, end: datetime, history_day
     settings = rule_settings()
     requires_permit = {Provider.Kind.COMPANY, Provider.Kind.COOPERATIVE}
 
-    index = 0
-    while index < len(shift_rows):
-        provider_id = shift_rows[index][0]
-        shifts = []
-        while index < len(shift_rows) and shift_rows[index][0] == provider_id:
-            shifts.append(to_rule_shift(shift_rows[index][1:]))
-            index += 1
+    for provider_id, shifts in shift_rows:
         parts = by_provider[provider_id]
         ids = {s.assistant_id for s in shifts}
         yield m.CheckInput(
@@ -379,6 +382,48 @@ def bulk_check_inputs(connection, *, start: datetime, end: datetime, history_day
             exceptions=tuple(x for s in shifts for x in exceptions.get(s.id, ())),
             settings=settings,
         )
+
+
+@lru_cache(maxsize=1 << 18)
+def _instant(epoch: int) -> datetime:
+    # Shift times fall on few distinct instants (quarter hours): converting
+    # each once and sharing the objects saves time and memory.
+    return datetime.fromtimestamp(epoch, UTC)
+
+
+def _bulk_shift_rows(connection, history_start: datetime, end: datetime) -> list[tuple[int, list[m.Shift]]]:
+    """(provider_id, shifts) groups, read with a server-side cursor on
+    PostgreSQL so the rows stream instead of sitting in memory twice.
+    Instants come as epoch seconds: the ORM's timestamptz loader costs
+    several microseconds a value."""
+    sql = (
+        "SELECT provider_id, id, assistant_id, client_id, "
+        'CAST(EXTRACT(EPOCH FROM start) AS bigint), CAST(EXTRACT(EPOCH FROM "end") AS bigint), kind, '
+        "CASE WHEN CAST(segments AS text) = '[]' THEN NULL ELSE CAST(segments AS text) END, double "
+        'FROM scheduling_shift WHERE start < %s AND "end" > %s ORDER BY provider_id, assistant_id, start'
+    )
+    if connection.vendor != "postgresql":
+        raise NotImplementedError("bulk_check_inputs reads PostgreSQL; use provider_check_input elsewhere")
+    connection.ensure_connection()
+    cursor = connection.connection.cursor(name="bulk_shift_rows", withhold=True)
+    cursor.itersize = 20_000
+    groups: list[tuple[int, list[m.Shift]]] = []
+    current_provider, current = None, None
+    instant = _instant
+    try:
+        cursor.execute(sql, [end, history_start])
+        for provider_id, shift_id, assistant_id, client_id, start, finish, kind, segments, double in cursor:
+            if provider_id != current_provider:
+                current_provider, current = provider_id, []
+                groups.append((provider_id, current))
+            current.append(
+                to_rule_shift(
+                    (shift_id, assistant_id, client_id, instant(start), instant(finish), kind, segments, double)
+                )
+            )
+    finally:
+        cursor.close()
+    return groups
 
 
 def check(inp: m.CheckInput) -> list[m.Finding]:

@@ -11,6 +11,8 @@ import pytest
 
 
 def pytest_configure(config):
+    if not config.pluginmanager.hasplugin("django"):
+        return  # the pure rule tests also run with -p no:django
     from django.conf import settings
 
     # Hashing demo passwords with the production hasher costs seconds per test.

@@ -1,0 +1,56 @@
+from django.contrib import admin
+
+from assistans.admin import ProviderScopedAdmin
+
+from . import models
+
+
+@admin.register(models.StandardRate)
+class StandardRateAdmin(admin.ModelAdmin):
+    """Next year's schablonbelopp is added here when the government sets it;
+    a year already used by a report is never edited (the report keeps its own copy)."""
+
+    list_display = ["year", "amount", "amending_sfs", "source"]
+    ordering = ["-year"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class TimeReportInline(admin.TabularInline):
+    model = models.TimeReport
+    extra = 0
+    can_delete = False
+    fields = ["assistant", "minutes", "assistant_signed_at", "provider_signed_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.MonthlyReport)
+class MonthlyReportAdmin(ProviderScopedAdmin):
+    list_display = ["client", "month", "version", "status", "amount", "submitted_on", "paid_on"]
+    list_filter = ["status", "month"]
+    search_fields = ["client__first_name", "client__last_name"]
+    inlines = [TimeReportInline]
+    readonly_fields = [f.name for f in models.MonthlyReport._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.Invoice)
+class InvoiceAdmin(ProviderScopedAdmin):
+    list_display = ["number", "report", "issued_on", "due_on", "amount", "credit_of"]
+    search_fields = ["number", "ocr"]
+    readonly_fields = [f.name for f in models.Invoice._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
