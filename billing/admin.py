@@ -1,8 +1,36 @@
+from django import forms
 from django.contrib import admin
 
-from assistans.admin import ProviderScopedAdmin
+from assistans.admin import DecisionAdmin, ProviderScopedAdmin
+from assistans.models import Decision
 
-from . import models
+from . import models, services
+
+
+class DecisionForm(forms.ModelForm):
+    """The registry's decision form plus the raised-rate cap (R2), which needs
+    the rate table that billing owns."""
+
+    class Meta:
+        model = Decision
+        fields = "__all__"  # noqa: DJ007 - the admin picks the fields
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            candidate = Decision(
+                **{k: v for k, v in cleaned.items() if k in {"rate_kind", "raised_rate", "start", "end"}}
+            )
+            services.validate_decision_rate(candidate)
+        return cleaned
+
+
+admin.site.unregister(Decision)
+
+
+@admin.register(Decision)
+class RateCheckedDecisionAdmin(DecisionAdmin):
+    form = DecisionForm
 
 
 @admin.register(models.StandardRate)

@@ -48,6 +48,21 @@ def rate_table() -> calculations.RateTable:
     return calculations.RateTable({r.year: r.amount for r in StandardRate.objects.all()})
 
 
+def validate_decision_rate(decision: Decision) -> None:
+    """R2 at entry: a raised rate may not exceed the standard rate × 1,12 of any
+    year the decision covers. Raises django's ValidationError on the field."""
+    from django.core.exceptions import ValidationError
+
+    if decision.rate_kind != Decision.RateKind.RAISED or decision.raised_rate is None or not decision.start:
+        return
+    table = rate_table()
+    for year in range(decision.start.year, (decision.end or decision.start).year + 1):
+        try:
+            table.check_raised_rate(decision.raised_rate, year)
+        except calculations.BillingError as exc:
+            raise ValidationError({"raised_rate": exc.message}, code=exc.code) from exc
+
+
 def _next_month(month: date) -> date:
     return (month + timedelta(days=32)).replace(day=1)
 
@@ -480,3 +495,128 @@ def credit_invoice(*, invoice: Invoice, reason: str, today: date) -> Invoice:
         amount=amount,
         snapshot=_invoice_snapshot(invoice.report, number, today, today, lines, amount, invoice.number, reason),
     )
+
+
+# --- Grant follow-up (G1-G4) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GrantStatus:
+    """One decision's pool: what is used so far, what the planned shifts will
+    use, and what is left. Minutes are converted (waiting time at its factor)."""
+
+    decision: Decision
+    pool_minutes: int
+    used_minutes: int  # shifts that have ended
+    forecast_minutes: int  # ended plus planned, to the end of the period
+    remaining_minutes: int  # pool - used
+    forecast_remaining_minutes: int  # pool - forecast; negative: the plan goes past the pool
+
+    @property
+    def planned_minutes(self) -> int:
+        return self.forecast_minutes - self.used_minutes
+
+    @property
+    def over_pool_minutes(self) -> int:
+        return max(0, -self.forecast_remaining_minutes)
+
+
+def _stored_findings(shift_ids: set) -> list[engine.Finding]:
+    """The not-payable findings the recording service stored for these shifts,
+    back as engine findings (one per finding, not one per shift)."""
+    from scheduling.models import ShiftFinding
+
+    seen, result = set(), []
+    rows = ShiftFinding.objects.filter(shift_id__in=shift_ids, severity=ShiftFinding.Severity.NOT_PAYABLE)
+    for row in rows.order_by("id"):
+        ids = tuple(sorted({row.shift_id, *row.other_shift_ids}))
+        key = (row.code, row.start, row.end, ids)
+        if key in seen:
+            continue
+        seen.add(key)
+        result.append(
+            engine.Finding(
+                code=row.code,
+                severity=engine.Severity.NOT_PAYABLE,
+                shift_ids=ids,
+                assistant_id=None,
+                client_id=None,
+                start=row.start,
+                end=row.end,
+                minutes=row.minutes,
+                message=row.message,
+                hint=row.hint,
+                message_en="",
+            )
+        )
+    return result
+
+
+def grant_follow_up(*, client: Client, now: datetime) -> list[GrantStatus]:
+    """For each of the client's decisions that has not ended: the pool, the
+    hours used so far, and a forecast to the period's end from the planned
+    shifts, computed by the same arithmetic as the monthly report."""
+    today = timezone.localdate(now)
+    decisions = list(client.decisions.filter(end__gte=today).order_by("start"))
+    if not decisions:
+        return []
+    first = min(d.start for d in decisions)
+    last = max(d.end for d in decisions)
+    rows = Shift.objects.filter(
+        client=client, start__lt=local_midnight(last + timedelta(days=1)), end__gt=local_midnight(first)
+    ).values_list(*adapters.SHIFT_COLUMNS)
+    shifts = [adapters.to_rule_shift(row) for row in rows]
+    findings = _stored_findings({s.id for s in shifts})
+    grants = [
+        adapters.to_grant(
+            (
+                d.pk,
+                d.client_id,
+                d.payer,
+                d.start,
+                d.end,
+                d.weekly_hours,
+                d.double_hours_per_week,
+                d.wait_factor,
+                d.standby_factor,
+            )
+        )
+        for d in decisions
+    ]
+    rates = rate_table()
+
+    def usage(selected: list) -> dict:
+        final_month = last.replace(day=1)
+        month_start = local_midnight(final_month)
+        report = calculations.compute_month(
+            client_id=client.pk,
+            month=final_month,
+            shifts=[s for s in selected if s.end > month_start],
+            pool_history=[s for s in selected if s.end <= month_start],
+            findings=findings,
+            grants=grants,
+            rates=rates,
+        )
+        return {p.grant_id: p for p in report.pools}
+
+    so_far = usage([s for s in shifts if s.end <= now])
+    forecast = usage(shifts)
+    statuses = []
+    for decision in decisions:
+        pool = forecast.get(decision.pk)
+        if pool is None:
+            continue
+        used = so_far[decision.pk].used_before + so_far[decision.pk].used_in_month
+        planned = pool.used_before + pool.used_in_month
+        pool_minutes = calculations.round_minutes(pool.pool_minutes)
+        statuses.append(
+            GrantStatus(
+                decision=decision,
+                pool_minutes=pool_minutes,
+                used_minutes=calculations.round_minutes(used),
+                forecast_minutes=calculations.round_minutes(planned),
+                remaining_minutes=pool_minutes - calculations.round_minutes(used),
+                forecast_remaining_minutes=pool_minutes - calculations.round_minutes(planned),
+            )
+        )
+    return statuses

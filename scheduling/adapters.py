@@ -206,9 +206,9 @@ def window_check_input(
     ]
     extra = list(extra_shifts)
     shifts = [to_rule_shift(row) for row in own_rows] + [to_rule_shift(row) for row in client_rows] + extra
-    others = {row[1] for row in client_rows} - {assistant_id}
-    if others:
-        assistants.update(_assistants(others))
+    # The client's other assistants are here only for double assistance
+    # (H2), which needs no registry data of theirs; their own rules are
+    # checked when their shifts change.
     inp = _registry_input(provider, shifts, assistants, {client_id}, low - REST_REACH, high + REST_REACH, grants)
     own_ids = {row[0] for row in own_rows if row[3] < high and row[4] > low} | {s.id for s in extra}
     return inp, own_ids, {row[0] for row in client_rows}
@@ -379,7 +379,7 @@ def bulk_check_inputs(connection, *, start: datetime, end: datetime, history_day
             provider=m.Provider(
                 requires_permit=provider_kinds.get(provider_id) in requires_permit, permits=tuple(parts["permits"])
             ),
-            exceptions=tuple(x for s in shifts for x in exceptions.get(s.id, ())),
+            exceptions=tuple(x for s in shifts for x in exceptions.get(s.id, ())) if exceptions else (),
             settings=settings,
         )
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -54,18 +55,20 @@ class Payer(StrEnum):
     MUNICIPALITY = "municipality"
 
 
-@dataclass(frozen=True, slots=True)
-class Segment:
+class Segment(NamedTuple):
     """A stretch of one kind of time inside a shift. A standby call-out is an
-    ACTIVE segment inside the standby (V1: the call-out is work)."""
+    ACTIVE segment inside the standby (V1: the call-out is work).
+
+    Shifts and segments are named tuples rather than frozen dataclasses: a
+    national month has millions of them, and a tuple is built three times
+    faster. They are just as immutable."""
 
     start: datetime
     end: datetime
     kind: Kind = Kind.ACTIVE
 
 
-@dataclass(frozen=True, slots=True)
-class Shift:
+class Shift(NamedTuple):
     """One continuous stretch of work by one assistant for one client (pass).
 
     ``segments`` are consecutive, sorted, and cover ``[start, end)`` exactly.

@@ -275,3 +275,65 @@ def test_invoice_numbers_stay_gap_free_under_concurrency(alice):
         thread.join(timeout=30)
     assert errors == []
     assert sorted(Invoice.objects.values_list("number", flat=True)) == [1, 2]
+
+
+@pytest.mark.parametrize(
+    ("amount", "valid"),
+    [
+        pytest.param("389.42", True, id="2026: 389,42 is within 347,70 × 1,12 = 389,424"),
+        pytest.param("389.43", False, id="2026: 389,43 is above the cap"),
+    ],
+)
+def test_a_raised_rate_above_the_cap_is_refused_at_entry(alice, amount, valid):
+    decision = Decision(
+        client=alice.clients[0],
+        start=date(2026, 7, 1),
+        end=date(2026, 12, 31),
+        weekly_hours=10,
+        rate_kind="raised",
+        raised_rate=Decimal(amount),
+    )
+    if valid:
+        services.validate_decision_rate(decision)
+    else:
+        with pytest.raises(ValidationError) as excinfo:
+            services.validate_decision_rate(decision)
+        assert "högre än taket" in str(excinfo.value)
+
+
+def test_the_decision_admin_refuses_a_raised_rate_above_the_cap(admin_client, alice):
+    response = admin_client.post(
+        "/admin/assistans/decision/add/",
+        {
+            "client": alice.clients[0].pk,
+            "payer": "fk",
+            "start": "2026-07-01",
+            "end": "2026-12-31",
+            "weekly_hours": "10",
+            "rate_kind": "raised",
+            "raised_rate": "400.00",
+            "double_hours_per_week": "0",
+            "wait_factor": "1/4",
+            "standby_factor": "1/7",
+        },
+    )
+    assert response.status_code == 200
+    assert "högre än taket" in response.content.decode()
+    assert not Decision.objects.filter(raised_rate=Decimal("400.00")).exists()
+
+
+def test_grant_follow_up_shows_the_pool_used_and_forecast(alice):
+    """100 h/week for 2026-01-01..06-30 (181 days) is a pool of 2 585 h 43 min
+    (RULES.md G2). 8 h worked, 8 h of waiting time worked (2 h converted, G3),
+    and 8 h planned after now."""
+    a0, client = alice.assistants[0], alice.clients[0]
+    add(alice.provider, a0, client, ("2026-03-02", "08:00"), ("2026-03-02", "16:00"))
+    add(alice.provider, a0, client, ("2026-03-02", "22:00"), ("2026-03-03", "06:00"), kind="waiting")
+    add(alice.provider, a0, client, ("2026-03-20", "08:00"), ("2026-03-20", "16:00"))
+    [status] = services.grant_follow_up(client=client, now=at("2026-03-10", "12:00"))
+    assert status.pool_minutes == 2585 * 60 + 43
+    assert status.used_minutes == 10 * 60
+    assert status.planned_minutes == 8 * 60
+    assert status.remaining_minutes == status.pool_minutes - 600
+    assert status.forecast_remaining_minutes == status.pool_minutes - 1080
+    assert status.over_pool_minutes == 0

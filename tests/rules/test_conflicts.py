@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -398,7 +398,7 @@ def test_h2_unpaid_double_minutes_match_a_minute_by_minute_oracle(case) -> None:
 
 def test_unsorted_input_gives_the_same_conflicts() -> None:
     shifts = [*H1_ROWS["a long shift overlapping two later shifts gives one finding per pair"].shifts, *TWO_AT_ONCE]
-    shifts = [replace(s, id=i) for i, s in enumerate(shifts)]
+    shifts = [s._replace(id=i) for i, s in enumerate(shifts)]
     forward = conflicts.check(CheckInput(tuple(shifts)))
     backward = conflicts.check(CheckInput(tuple(reversed(shifts))))
     assert sorted(forward, key=repr) == sorted(backward, key=repr)
