@@ -58,6 +58,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
+from functools import lru_cache
 from itertools import pairwise
 
 from scheduling.rules.model import RULESET_VERSION, STOCKHOLM, Finding, Grant, Kind, Payer, Severity, Shift
@@ -340,7 +341,7 @@ class Factors:
     def of_grant(cls, grant: Grant | None) -> Factors:
         if grant is None:
             return cls()
-        return cls(parse_factor(grant.wait_factor), parse_factor(grant.standby_factor))
+        return _factors(grant.wait_factor, grant.standby_factor)
 
     def of(self, kind: Kind) -> Fraction:
         if kind == Kind.WAITING:
@@ -637,6 +638,12 @@ class _Pool:
         return fit
 
 
+@lru_cache(maxsize=256)
+def _factors(wait: str, standby: str) -> Factors:
+    # Decisions state their factors as text; parse each pair once, not per piece.
+    return Factors(parse_factor(wait), parse_factor(standby))
+
+
 def _candidates(day: date, grants: Sequence[Grant]) -> list[Grant]:
     covering = [g for g in grants if g.start <= day <= g.end]
     return sorted(covering, key=lambda g: (g.payer != Payer.FK, g.start, str(g.id)))
@@ -647,8 +654,11 @@ def _attribute(atoms: list[_Atom], grants: Sequence[Grant], month_start: int) ->
     pools = {g.id: _Pool(g) for g in grants}
     used_before: dict[int | str, Fraction] = defaultdict(Fraction)
     result = []
+    by_day: dict[date, list[Grant]] = {}
     for atom in sorted(atoms, key=lambda x: (x.a, x.b, str(x.shift.assistant_id), str(x.shift.id))):
-        candidates = _candidates(atom.day, grants)
+        candidates = by_day.get(atom.day)
+        if candidates is None:
+            candidates = by_day[atom.day] = _candidates(atom.day, grants)
         first = candidates[0] if candidates else None
         if atom.reason is not None or first is None:
             atom.reason = atom.reason or NO_DECISION
@@ -739,23 +749,41 @@ def _claim(
 ) -> Claim:
     minutes: dict[Kind, int] = defaultdict(int)
     payable: dict[Kind, int] = defaultdict(int)
-    converted = Fraction(0)
-    payable_converted = Fraction(0)
     unpaid: dict[str, int] = defaultdict(int)
-    groups: dict[tuple[str, Decimal], Fraction] = defaultdict(Fraction)
-    for atom in (x for x in atoms if x.payer == payer):
+    # Whole minutes are summed per (decision, kind) and converted once at the
+    # end: the same exact Fractions as converting each piece, at a fraction
+    # of the cost.
+    all_minutes: dict[tuple, int] = defaultdict(int)
+    payable_minutes: dict[tuple, int] = defaultdict(int)
+    priced: dict[tuple, int] = defaultdict(int)
+    prices: dict[tuple, RateUsed] = {}
+    for atom in atoms:
+        if atom.payer != payer:
+            continue
         n = atom.b - atom.a
-        value = n * Factors.of_grant(atom.grant).of(atom.kind)
+        key = (atom.grant, atom.kind)
         minutes[atom.kind] += n
-        converted += value
+        all_minutes[key] += n
         if atom.reason is not None:
             unpaid[atom.reason] += n
             continue
         payable[atom.kind] += n
-        payable_converted += value
-        rate = _price(atom, rates, raised, municipal)
-        used.add(rate)
-        groups[rate.kind, rate.rate] += value
+        payable_minutes[key] += n
+        price_key = (atom.grant, atom.day.year)
+        rate = prices.get(price_key)
+        if rate is None:
+            rate = prices[price_key] = _price(atom, rates, raised, municipal)
+            used.add(rate)
+        priced[rate.kind, rate.rate, atom.grant, atom.kind] += n
+
+    def convert(grant: Grant | None, kind: Kind, n: int) -> Fraction:
+        return n * Factors.of_grant(grant).of(kind)
+
+    converted = sum((convert(g, k, n) for (g, k), n in all_minutes.items()), Fraction(0))
+    payable_converted = sum((convert(g, k, n) for (g, k), n in payable_minutes.items()), Fraction(0))
+    groups: dict[tuple[str, Decimal], Fraction] = defaultdict(Fraction)
+    for (rate_kind, rate, grant, kind), n in priced.items():
+        groups[rate_kind, rate] += convert(grant, kind, n)
     lines = _rate_lines(groups)
     not_payable = tuple(
         NotPayable(reason, n)

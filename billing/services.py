@@ -9,6 +9,7 @@ one it replaces. Each step is one transaction; a refused step changes nothing.
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -99,6 +100,16 @@ def _compute(provider: Provider, month: date, clients: list[Client]) -> list[_Co
     inp = adapters.provider_check_input(provider=provider, start=history_start, end=month_end)
     findings = engine.check(inp)
     rates = rate_table()
+    # Group once: scanning every shift and finding per client would grow with
+    # clients × shifts.
+    shifts_by_client: dict = defaultdict(list)
+    for rule_shift in inp.shifts:
+        if rule_shift.end > history_start:
+            shifts_by_client[rule_shift.client_id].append(rule_shift)
+    findings_by_shift: dict = defaultdict(list)
+    for finding in findings:
+        for shift_id in finding.shift_ids:
+            findings_by_shift[shift_id].append(finding)
     computed = []
     for client in clients:
         grants = tuple(
@@ -118,11 +129,10 @@ def _compute(provider: Provider, month: date, clients: list[Client]) -> list[_Co
             for d in decisions
             if d.client_id == client.pk
         )
-        own = [s for s in inp.shifts if s.client_id == client.pk]
+        own = shifts_by_client.get(client.pk, [])
         in_month = [s for s in own if s.start < month_end and s.end > month_start]
         history = [s for s in own if s.end <= month_start]
-        ids = {s.id for s in own}
-        client_findings = [f for f in findings if ids.intersection(f.shift_ids)]
+        client_findings = list({id(f): f for s in own for f in findings_by_shift.get(s.id, ())}.values())
         raised = {d.pk: d.raised_rate for d in decisions if d.client_id == client.pk and d.raised_rate is not None}
         try:
             report = calculations.compute_month(
