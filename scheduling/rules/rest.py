@@ -49,8 +49,18 @@ Readings (shown in the UI's help text; see also :data:`PROFILES`)
   applies; otherwise :data:`PROFILES` ``["atl"]``. Fixed dygns and weeks take the
   profile of their first shift time. If employments overlap, the one that
   starts later wins.
-* Time is real elapsed time; instants are compared as whole seconds and
-  shortfalls are rounded up to whole minutes.
+* **Findings.** ``minutes`` is the shortfall (or, for V2, the excess),
+  rounded up to whole minutes; time is real elapsed time. The span is the
+  period judged: the 24 h from the block's start (V1 rolling), the dygn, the
+  week (V3), the block (V2 too long) or the short rest after a pass.
+  ``shift_ids`` are the shifts of the blocks in that span (for the rest after a
+  PAN exception: only the shifts that cut into it).
+
+Performance: one pass groups shifts by assistant as float epoch seconds; per
+assistant one sort, one merge and linear sweeps; the common no-finding path
+uses C-level ``map``/``compress`` over the blocks and touches Python code only
+for flagged blocks and for each long gap (V3). Time-zone work is cached per
+UTC hour (Stockholm offsets are whole hours and change on the hour).
 """
 
 from __future__ import annotations
@@ -96,6 +106,8 @@ _ONE_DAY = timedelta(days=1)
 _STANDBY = Kind.STANDBY
 _first = itemgetter(0)
 _second = itemgetter(1)
+#: Shift, assistant and client ids, as in the model.
+Id = int | str
 _HINT_TAIL = " eller registrera ett skäl och kompensationsvila."
 
 
@@ -210,7 +222,7 @@ def _timeline(employments: Sequence[Employment]) -> _Timeline:
             days.add(emp.end + _ONE_DAY)
         for v in emp.rest_profiles:
             days.add(v.valid_from)
-    starts = [-_INF]
+    starts: list[float] = [-_INF]
     profs = [_ATL]
     for day in sorted(days):
         p = profile_for(employments, day)
@@ -259,7 +271,7 @@ class _Blocks:
 
     __slots__ = ("aid", "be", "bs", "iv", "n")
 
-    def __init__(self, aid: object, iv: list[tuple[float, float, Shift]]) -> None:
+    def __init__(self, aid: Id, iv: list[tuple[float, float, Shift]]) -> None:
         self.aid = aid
         self.iv = iv
         self.bs, self.be = _merge(iv)
@@ -273,11 +285,11 @@ class _Blocks:
         hi = bisect_left(iv, (self.bs[last + 1],), lo) if last + 1 < self.n else len(iv)
         return iv[lo:hi]
 
-    def shifts(self, first: int, last: int) -> tuple[list[object], object]:
+    def shifts(self, first: int, last: int) -> tuple[list[Id], Id | None]:
         """Unique shift ids of blocks ``first..last`` (inclusive) in time
         order, and the client of the first one."""
-        ids: list[object] = []
-        seen: set[object] = set()
+        ids: list[Id] = []
+        seen: set[Id] = set()
         client = None
         for _, _, sh in self.intervals(first, last):
             if sh.id not in seen:
@@ -287,7 +299,7 @@ class _Blocks:
                 ids.append(sh.id)
         return ids, client
 
-    def last_starting_before(self, first: int, limit: int) -> int:
+    def last_starting_before(self, first: int, limit: float) -> int:
         j = first
         while self.bs[j + 1] < limit:
             j += 1
@@ -313,8 +325,8 @@ def _finding(
         code=code,
         severity=Severity.WARNING,
         shift_ids=tuple(ids),
-        assistant_id=blocks.aid,  # type: ignore[arg-type]
-        client_id=client,  # type: ignore[arg-type]
+        assistant_id=blocks.aid,
+        client_id=client,
         start=_dt(start),
         end=_dt(end),
         minutes=_ceil_min(short),
@@ -325,7 +337,7 @@ def _finding(
     )
 
 
-def _gap_hint(a: float, b: float, ws: float, we: float, need: float, blocks: _Blocks) -> str:
+def _gap_hint(a: float, b: float, ws: float, we: float, need: float) -> str:
     """What to change so that the free stretch ``[a, b)`` inside the period
     ``[ws, we)`` grows to ``need``. ``b < we`` means a block starts at ``b``;
     ``a > ws`` means a block ends at ``a``."""
@@ -340,8 +352,8 @@ def _rolling_best(bs: list[float], be: list[float], i: int) -> tuple[float, floa
     """Longest free stretch in the 24 h from block ``i``'s start: ``(length,
     start, end, last block index inside the window)``."""
     w = bs[i] + _DAY
-    best = -1
-    a = b = 0
+    best = -1.0
+    a = b = 0.0
     j = i
     while True:
         e = be[j]
@@ -384,7 +396,7 @@ class _DayRests:
         """Sum of daily rests and number of known days in the ``days`` local
         days ending with ``day``, and the first day counted."""
         d0 = max(self.first, day - timedelta(days=days - 1))
-        total = 0
+        total = 0.0
         count = 0
         d = d0
         while d <= day:
@@ -405,13 +417,15 @@ def _daily_rolling_slow(
         return
     s = bs[i]
     w = s + _DAY
-    when = f"under 24 timmar från arbetets start {_fmt(s)}"
+    f_s = _fmt(s)
+    when = f"under 24 timmar från arbetets start {f_s}"
     if best:
-        rest_sv = f"{when} är den längsta sammanhängande vilan {_dur(best)} ({_fmt(a)}–{_fmt(b)})"
-        rest_en = f"the 24 h from {_fmt(s)} contain at most {_dur(best)} ({_fmt(a)}-{_fmt(b)}) of rest"
+        f_a, f_b, d_best = _fmt(a), _fmt(b), _dur(best)
+        rest_sv = f"{when} är den längsta sammanhängande vilan {d_best} ({f_a}–{f_b})"
+        rest_en = f"the 24 h from {f_s} contain at most {d_best} ({f_a}-{f_b}) of rest"
     else:
         rest_sv = f"{when} finns ingen vila alls (arbetet pågår i ett sträck till {_fmt(be[last])})"
-        rest_en = f"the 24 h from {_fmt(s)} contain no rest at all"
+        rest_en = f"the 24 h from {f_s} contain no rest at all"
     floor = p.reduced_daily_rest * 60 if p.reduced_daily_rest is not None and p.averaging_days else None
     if floor is not None and best >= floor:
         rests = ctx.get("day_rests")
@@ -440,7 +454,7 @@ def _daily_rolling_slow(
                 f"{_dur(floor)}, är tillåten bara om dygnsvilan i genomsnitt är minst {_dur(need)} "
                 f"över {days} dygn, men genomsnittet för {d0}–{day} blir {avg}. "
                 f"Vilan behöver bli {short_txt} längre.",
-                _gap_hint(a, b, s, w, best + short, blocks),
+                _gap_hint(a, b, s, w, best + short),
                 f"Reduced daily rest: {rest_en}; allowed only if the {days}-day average is at least "
                 f"{_dur(need)}, but {d0}..{day} averages {avg}; short by {short_txt} (profile {p.code}).",
             )
@@ -468,13 +482,13 @@ def _daily_rolling_slow(
             w,
             short,
             f"För kort dygnsvila: {rest_sv}. {rule_sv}. Det fattas {short_txt}.",
-            _gap_hint(a, b, s, w, required, blocks),
+            _gap_hint(a, b, s, w, required),
             f"Daily rest too short: {rest_en}; {rule_en}, short by {short_txt} (profile {p.code}).",
         )
     )
 
 
-def _has_exception(blocks: _Blocks, i: int, exc: frozenset[object]) -> bool:
+def _has_exception(blocks: _Blocks, i: int, exc: frozenset[Id]) -> bool:
     if not exc:
         return False
     return any(sh.id in exc for _, _, sh in blocks.intervals(i, i))
@@ -485,7 +499,7 @@ def _long_block(
     i: int,
     p: RestProfile,
     need: float,
-    exc: frozenset[object],
+    exc: frozenset[Id],
     rolling: bool,
     out: list[Finding],
 ) -> None:
@@ -501,7 +515,7 @@ def _long_block(
     excepted = False
     if length > maxc:
         has_exc = maxx_s is not None and _has_exception(blocks, i, exc)
-        if has_exc and length <= maxx_s:  # type: ignore[operator]
+        if has_exc and maxx_s is not None and length <= maxx_s:
             excepted = True
         else:
             limit = maxx_s if has_exc else maxc
@@ -556,17 +570,18 @@ def _long_block(
             if has_exc:
                 excepted = True
     if excepted and p.rest_after_exception is not None:
-        req = p.rest_after_exception * 60
+        req: float = p.rest_after_exception * 60
         rest = nxt - e
         if rest < req:
             short = req - rest
             last = blocks.last_starting_before(i + 1, e + req)
-            ids_first = i + 1
+            # Names only the shifts that cut into the rest: the exception
+            # recorded on the long pass must not accept its own missing rest.
             out.append(
                 _finding(
                     "V2",
                     blocks,
-                    ids_first,
+                    i + 1,
                     last,
                     e,
                     nxt,
@@ -585,12 +600,12 @@ def _long_block(
         return
     # Too long for any 24 h window to hold the daily rest: the rest that
     # follows must be at least as long as the pass (and within 11..24 h).
-    req = max(need, min(length, _DAY))
+    required = max(need, min(length, _DAY))
     rest = nxt - e
-    if rest >= req:
+    if rest >= required:
         return
-    short = req - rest
-    last = blocks.last_starting_before(i + 1, e + req)
+    short = required - rest
+    last = blocks.last_starting_before(i + 1, e + required)
     out.append(
         _finding(
             "V1",
@@ -600,12 +615,12 @@ def _long_block(
             e,
             nxt,
             short,
-            f"För kort vila efter långt pass: arbetet {_fmt(s)}–{_fmt(e)} var {_dur(length)} i ett sträck och "
-            f"ska följas av minst lika lång sammanhängande vila, minst {_dur(need)} och högst 24 h "
-            f"(här {_dur(req)}), men nästa pass börjar {_fmt(nxt)} (vila {_dur(rest)}). "
+            f"För kort vila efter långt pass: arbetet {_fmt(s)}–{_fmt(e)} var {_dur(length)} i ett sträck. "
+            f"Ett pass längre än {_dur(_DAY - need)} ska direkt följas av sammanhängande vila som är minst "
+            f"lika lång som passet (här {_dur(required)}), men nästa pass börjar {_fmt(nxt)} (vila {_dur(rest)}). "
             f"Det fattas {_fmt_min(_ceil_min(short))}.",
-            f"Flytta passets start {_fmt(nxt)} till tidigast {_fmt(e + req)}" + _HINT_TAIL,
-            f"Rest after the long pass {_fmt(s)}-{_fmt(e)} is {_dur(rest)}; {_dur(req)} required, "
+            f"Flytta passets start {_fmt(nxt)} till tidigast {_fmt(e + required)}" + _HINT_TAIL,
+            f"Rest after the long pass {_fmt(s)}-{_fmt(e)} is {_dur(rest)}; {_dur(required)} required, "
             f"short by {_fmt_min(_ceil_min(short))} (profile {p.code}).",
         )
     )
@@ -615,7 +630,7 @@ def _block_slow(
     blocks: _Blocks,
     i: int,
     p: RestProfile,
-    exc: frozenset[object],
+    exc: frozenset[Id],
     ctx: dict[str, object],
     out: list[Finding],
 ) -> None:
@@ -639,7 +654,7 @@ def _long_limit(p: RestProfile) -> float:
     return min(p.max_continuous_work * 60, _DAY - p.min_daily_rest * 60)
 
 
-def _check_blocks(blocks: _Blocks, tl: _Timeline, exc: frozenset[object], out: list[Finding]) -> None:
+def _check_blocks(blocks: _Blocks, tl: _Timeline, exc: frozenset[Id], out: list[Finding]) -> None:
     """V1 (rolling reading) and V2 for every work block. A block is fine at a
     glance when it is not too long and the gap after it (up to 24 h from its
     start) holds the daily rest; only the others get a closer look."""
@@ -714,7 +729,7 @@ def _sweep(blocks: _Blocks, tl: _Timeline, weekly: bool, out: list[Finding]) -> 
     nprof = len(profs)
     lo = 0
     t0 = bs[0]
-    next_change = -_INF
+    next_change: float = -_INF
     table: dict[float, tuple[int, int]] = {}
     p = _ATL
     clock = _MIDNIGHT
@@ -750,7 +765,7 @@ def _sweep(blocks: _Blocks, tl: _Timeline, weekly: bool, out: list[Finding]) -> 
             lo -= 1
         j = bisect_left(bs, we, lo + 1)  # blocks lo..j-1 meet the period
         if active:
-            cursor = ws
+            cursor: float = ws
             best = -1.0
             a = b = 0.0
             for x, y in zip(bs[lo:j], be[lo:j], strict=True):
@@ -772,65 +787,108 @@ def _sweep(blocks: _Blocks, tl: _Timeline, weekly: bool, out: list[Finding]) -> 
             t0 = bs[j]
 
 
+class _WeekGrid:
+    """Week number of every UTC hour in a range, for one week grid whose
+    boundary is on a whole hour (then a week never splits an hour: Stockholm
+    offsets are whole hours). Shared by all assistants and calls."""
+
+    __slots__ = ("clock", "ends", "h0", "h1", "starts", "week", "weekday")
+
+    def __init__(self, clock: time, weekday: int) -> None:
+        self.clock = clock
+        self.weekday = weekday
+        self.h0 = self.h1 = 0
+        self.week: dict[float, int] = {}  # UTC hour (t // 3600) -> week number
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def ensure(self, lo: float, hi: float) -> bool:
+        """Cover ``[lo, hi]``; False if that range is unreasonably long."""
+        h_lo, h_hi = int(lo // 3600), int(hi // 3600) + 1
+        if self.week and self.h0 <= h_lo and h_hi <= self.h1:
+            return True
+        if self.week:
+            h_lo, h_hi = min(h_lo, self.h0), max(h_hi, self.h1)
+        if h_hi - h_lo > 24 * 366 * 30:
+            return False
+        h_lo -= 24 * 28  # margin, so that neighbours rarely need a rebuild
+        h_hi += 24 * 28
+        ws, we = _period_compute(h_lo * 3600, self.clock, self.weekday)
+        week: dict[float, int] = {}
+        starts: list[int] = []
+        ends: list[int] = []
+        h = h_lo
+        while h < h_hi:
+            k = len(starts)
+            starts.append(ws)
+            ends.append(we)
+            end_hour = we // 3600
+            week.update(dict.fromkeys(range(h, end_hour), k))
+            h = end_hour
+            ws, we = _period_compute(we, self.clock, self.weekday)
+        self.h0, self.h1, self.week, self.starts, self.ends = h_lo, h, week, starts, ends
+        return True
+
+
+_WEEK_GRIDS: dict[tuple[time, int], _WeekGrid] = {}
+
+
 def _weekly(blocks: _Blocks, tl: _Timeline, out: list[Finding]) -> None:
-    """V3 for one assistant. With one profile for all blocks (the usual case)
-    only gaps of at least the weekly minimum can satisfy a week: find those
-    in C, walk the busy stretches between them, and scan a week in detail
-    only when neither neighbouring big gap gives it its rest."""
+    """V3 for one assistant.
+
+    Usual case (one profile for all blocks, week boundary on a whole hour):
+    only gaps of at least the minimum ("big gaps", found with C-level maps)
+    can give a week its rest, and a gap ``[a, b)`` gives it to exactly the
+    weeks with ``end >= a + need`` and ``start <= b - need``. A week that meets
+    the busy stretch between two big gaps is covered iff one of those two
+    gaps covers it (a farther gap would lie inside the week with a neighbour).
+    So the loop runs per big gap, not per block, and only uncovered weeks
+    are scanned block by block."""
     bs, be, n = blocks.bs, blocks.be, blocks.n
-    starts = tl.starts
-    if bs[0] < starts[-1]:
+    p = tl.profs[-1]
+    clock = p.week_start_time
+    if bs[0] < tl.starts[-1] or clock.minute or clock.second or clock.microsecond:
         _sweep(blocks, tl, True, out)
         return
-    p = tl.profs[-1]
+    grid = _WEEK_GRIDS.get((clock, p.week_start_weekday))
+    if grid is None:
+        grid = _WEEK_GRIDS[(clock, p.week_start_weekday)] = _WeekGrid(clock, p.week_start_weekday)
     need = p.min_weekly_rest * 60
-    clock = p.week_start_time
-    weekday = p.week_start_weekday
-    table = _period_table(clock, weekday)
-    # Big gaps: after block g (g = n - 1: the free time after the last block).
+    if not grid.ensure(bs[0] - need, be[n - 1] + need):
+        _sweep(blocks, tl, True, out)
+        return
+    wk = grid.week
     big = list(compress(range(n - 1), map(ge, map(sub, islice(bs, 1, n), be), repeat(need))))
     big.append(n - 1)
-    gap_start = -_INF  # the big gap before the current stretch ends at bs[first]
+    # Weeks k with k_from <= k <= k_to are covered by the gap before the stretch.
+    k_from = -1
+    k_to = wk[(bs[0] - need) // 3600]
     first = 0
-    # The week being judged: a week may meet several stretches and passes if
-    # any of their neighbouring big gaps gives it the rest.
-    cur_ws = cur_we = -_INF
-    cur_ok = True
-    cur_first = 0
+    reported = -1
+    last = n - 1
     for g in big:
-        r0 = bs[first]
         r1 = be[g]
-        gap_end = bs[g + 1]
-        t = r0
-        while t < r1:  # the weeks that meet the stretch [r0, r1)
-            hour = t // 3600
-            found = table.get(hour)
-            if found is None:
-                found = table[hour] = _period_compute(hour * 3600, clock, weekday)
-            ws, we = found
-            if not ws <= t < we:
-                ws, we = _period_compute(t, clock, weekday)
-            before = (r0 if r0 < we else we) - (gap_start if gap_start > ws else ws)
-            after = (gap_end if gap_end < we else we) - (r1 if r1 > ws else ws)
-            ok = before >= need or after >= need
-            if ws == cur_ws:
-                cur_ok = cur_ok or ok
-            else:
-                if not cur_ok:
-                    _week_detail(blocks, cur_ws, cur_we, cur_first, need, p, out)
-                cur_ws, cur_we, cur_ok, cur_first = ws, we, ok, first
-            t = we
-        gap_start = r1
+        k_first = wk[bs[first] // 3600]
+        k_last = wk[-(-r1 // 3600) - 1]  # the week of the stretch's last hour
+        next_from = wk[-(-(r1 + need) // 3600) - 1]
+        next_to = wk[(bs[g + 1] - need) // 3600] if g < last else _INF
+        if k_first == k_last:  # the usual stretch, inside one week
+            if k_first > reported and not (k_from <= k_first <= k_to or next_from <= k_first <= next_to):
+                _week_detail(blocks, grid.starts[k_first], grid.ends[k_first], need, p, out)
+                reported = k_first
+        else:
+            for k in range(k_first, k_last + 1):
+                if k > reported and not (k_from <= k <= k_to or next_from <= k <= next_to):
+                    _week_detail(blocks, grid.starts[k], grid.ends[k], need, p, out)
+                    reported = k
+        k_from, k_to = next_from, next_to
         first = g + 1
-    if not cur_ok:
-        _week_detail(blocks, cur_ws, cur_we, cur_first, need, p, out)
 
 
 def _week_detail(
     blocks: _Blocks,
     ws: float,
     we: float,
-    hint_first: int,
     need: float,
     p: RestProfile,
     out: list[Finding],
@@ -838,11 +896,7 @@ def _week_detail(
     """Scan the week ``[ws, we)`` block by block and report it if its longest
     free stretch is short."""
     bs, be = blocks.bs, blocks.be
-    lo = hint_first
-    while lo > 0 and be[lo - 1] > ws:
-        lo -= 1
-    while be[lo] <= ws:
-        lo += 1
+    lo = bisect_right(be, ws, 0, blocks.n)  # the first block ending after ws
     j = bisect_left(bs, we, lo)
     cursor = ws
     best = -1.0
@@ -883,7 +937,7 @@ def _period_finding(
     else:
         rest_txt = "har ingen ledighet alls"
         rest_en = "has no free time at all"
-    hint = _gap_hint(a, b, ws, we, need, blocks)
+    hint = _gap_hint(a, b, ws, we, need)
     if weekly:
         return _finding(
             "V3",
@@ -922,11 +976,11 @@ def _period_finding(
 
 
 def _check_assistant(
-    aid: object,
+    aid: Id,
     busy: list[tuple[float, float, Shift]],
     mixed: bool,
     tl: _Timeline,
-    exc: frozenset[object],
+    exc: frozenset[Id],
     out: list[Finding],
 ) -> None:
     """``busy`` holds every shift as ``(start, end, shift)``; ``mixed`` says
@@ -1001,59 +1055,57 @@ def check(inp: CheckInput) -> list[Finding]:
 
 def _group(
     shifts: Sequence[Shift],
-) -> tuple[dict[object, list[tuple[float, float, Shift]]], set[object]]:
+) -> tuple[dict[Id, list[tuple[float, float, Shift]]], set[Id]]:
     """One pass: each shift as ``(start, end, shift)`` in epoch seconds, by
     assistant; and the assistants whose work is not simply their shifts."""
-    groups: dict[object, list[tuple[float, float, Shift]]] = {}
+    groups: dict[Id, list[tuple[float, float, Shift]]] = {}
     get = groups.get
-    mixed: set[object] = set()
+    mixed: set[Id] = set()
     for sh in shifts:
         segs = sh.segments
         if len(segs) == 1:
             seg = segs[0]
-            item = (seg.start.timestamp(), seg.end.timestamp(), sh)
-            odd = seg.kind == _STANDBY or item[1] <= item[0]
+            s = seg.start.timestamp()
+            e = seg.end.timestamp()
+            if e <= s or seg.kind == _STANDBY:
+                mixed.add(sh.assistant_id)
         elif segs:
-            item = (segs[0].start.timestamp(), segs[-1].end.timestamp(), sh)
-            odd = item[1] <= item[0]
-            for seg in segs:
-                if seg.kind == _STANDBY:
-                    odd = True
-                    break
+            s = segs[0].start.timestamp()
+            e = segs[-1].end.timestamp()
+            if e <= s or any(seg.kind == _STANDBY for seg in segs):
+                mixed.add(sh.assistant_id)
         else:
             continue
-        aid = sh.assistant_id
-        g = get(aid)
+        g = get(sh.assistant_id)
         if g is None:
-            groups[aid] = [item]
+            groups[sh.assistant_id] = [(s, e, sh)]
         else:
-            g.append(item)
-        if odd:
-            mixed.add(aid)
+            g.append((s, e, sh))
     return groups, mixed
 
 
 def _check_all(
-    groups: dict[object, list[tuple[float, float, Shift]]],
-    mixed: set[object],
+    groups: dict[Id, list[tuple[float, float, Shift]]],
+    mixed: set[Id],
     assistants: dict[int | str, Assistant],
-    exc: frozenset[object],
+    exc: frozenset[Id],
     out: list[Finding],
 ) -> None:
     # The common case, one open-ended employment with one profile version, is
     # shared by many assistants: build each such timeline once per call.
     simple: dict[tuple[date, int], _Timeline] = {}
     for aid, items in groups.items():
-        a = assistants.get(aid)  # type: ignore[call-overload]
+        a = assistants.get(aid)
         emps = a.employments if a is not None else ()
         if not emps:
             tl = _DEFAULT_TL
         elif len(emps) == 1 and emps[0].end is None and len(emps[0].rest_profiles) == 1:
             emp = emps[0]
             key = (emp.start, id(emp.rest_profiles[0]))
-            tl = simple.get(key)  # type: ignore[assignment]
-            if tl is None:
-                tl = simple[key] = _timeline(emps)
+            found = simple.get(key)
+            if found is None:
+                found = simple[key] = _timeline(emps)
+            tl = found
         else:
             tl = _timeline(emps)
         _check_assistant(aid, items, aid in mixed, tl, exc, out)

@@ -351,6 +351,20 @@ ROWS: dict[str, Row] = {
         [*daily("2026-10-19", 6, "08:00", "20:00", skip=(5,)), s(7, "2026-10-25 07:00", "2026-10-25 20:00")],
         [],
     ),
+    "a week spent entirely inside touching 24 h shifts has no weekly rest at all": Row(
+        [
+            s(n, f"2026-03-{n:02d} 00:00", f"2026-03-{n + 1:02d} 00:00", Kind.STANDBY if n % 2 else Kind.ACTIVE)
+            for n in range(1, 11)
+        ],
+        # One merged block from Sunday 03-01 to Wednesday 03-11: only the week 03-02..03-09 lacks rest.
+        [("V3", 2160, (1, 2, 3, 4, 5, 6, 7, 8, 9, 10))],
+        codes=("V3",),
+    ),
+    "a night shift running into Monday counts in the new week": Row(
+        [s(1, "2026-03-08 20:00", "2026-03-09 10:00"), *daily("2026-03-10", 6, "08:00", "20:00", first_id=2)],
+        [("V3", 840, (1, 2, 3, 4, 5, 6, 7))],
+        codes=("V3",),
+    ),
     "the week is counted from Monday 00:00: rest across two weeks does not add up": Row(
         # Free Sat 08:00 .. Mon 00:00 is 40 h; but then Mon..Sun of the next week has only nights.
         daily("2026-03-02", 5, "08:00", "20:00") + daily("2026-03-09", 7, "08:00", "20:00", first_id=10),
