@@ -300,53 +300,60 @@ def provider_check_input(*, provider: Provider, start: datetime, end: datetime, 
 # --- Raw SQL path: whole providers in bulk (monthly reports, benchmark) ----
 
 
-def bulk_check_inputs(connection, *, start: datetime, end: datetime, history_days: int = 200) -> Iterator[m.CheckInput]:
+def bulk_check_inputs(
+    connection, *, start: datetime, end: datetime, history_days: int = 200, provider_ids: list[int] | None = None
+) -> Iterator[m.CheckInput]:
     """PostgreSQL only. One CheckInput per provider with shifts in ``[start, end)``, loading
     ``history_days`` before ``start`` for the reference periods. Uses one
     cursor per table and plain tuples: the ORM's per-row cost would dominate."""
     history_start = start - timedelta(days=history_days)
-    shift_rows = _bulk_shift_rows(connection, history_start, end)
+    shift_rows = _bulk_shift_rows(connection, history_start, end, provider_ids)
+    # Every registry query below is limited to the providers asked for.
+    params = {
+        "providers": list(provider_ids or []),
+        "end": end,
+        "history_start": history_start,
+        "end_day": end.date(),
+        "history_day": history_start.date(),
+    }
+
+    def only(column: str) -> str:
+        return "" if provider_ids is None else f" AND {column} = ANY(%(providers)s)"
+
+    queries = {
+        "assistants": "SELECT id, provider_id, personal_number FROM assistans_assistant WHERE TRUE"
+        + only("provider_id"),
+        "employments": 'SELECT e.id, e.assistant_id, e.start, e."end", e.regime, e.period_anchor, e.rest_profile, '
+        "ca.max_period_months FROM assistans_employment e JOIN assistans_provider p ON p.id = e.employer_id "
+        "LEFT JOIN assistans_collectiveagreement ca ON ca.id = p.collective_agreement_id WHERE TRUE" + only("p.id"),
+        "periods": 'SELECT r.employment_id, r.start, r."end" FROM assistans_referenceperiod r '
+        "JOIN assistans_employment e ON e.id = r.employment_id WHERE TRUE" + only("e.employer_id"),
+        "external": 'SELECT x.assistant_id, x.start, x."end", x.minutes FROM assistans_externalhours x '
+        "JOIN assistans_assistant a ON a.id = x.assistant_id WHERE TRUE" + only("a.provider_id"),
+        "assignments": 'SELECT a.assistant_id, a.client_id, a.start, a."end", a.fk_notified_on, c.provider_id '
+        "FROM assistans_assignment a JOIN assistans_client c ON c.id = a.client_id WHERE TRUE" + only("c.provider_id"),
+        "decisions": 'SELECT d.id, d.client_id, d.payer, d.start, d."end", d.weekly_hours, d.double_hours_per_week, '
+        "d.wait_factor, d.standby_factor, c.provider_id FROM assistans_decision d "
+        'JOIN assistans_client c ON c.id = d.client_id WHERE d.start <= %(end_day)s AND d."end" >= %(history_day)s'
+        + only("c.provider_id"),
+        "absences": 'SELECT a.client_id, a.start, a."end", a.kind, a.exception, c.provider_id '
+        "FROM assistans_absence a JOIN assistans_client c ON c.id = a.client_id "
+        'WHERE a.start < %(end)s AND a."end" > %(history_start)s' + only("c.provider_id"),
+        "providers": "SELECT id, kind FROM assistans_provider WHERE TRUE" + only("id"),
+        "permits": "SELECT provider_id, valid_from, valid_until FROM assistans_permit WHERE TRUE" + only("provider_id"),
+        "exceptions": "SELECT x.shift_id, x.code, x.reason, x.compensatory_rest FROM scheduling_ruleexception x "
+        'JOIN scheduling_shift s ON s.id = x.shift_id WHERE s.start < %(end)s AND s."end" > %(history_start)s'
+        + only("s.provider_id"),
+    }
+    rows = {}
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id, provider_id, personal_number FROM assistans_assistant")
-        assistant_rows = cursor.fetchall()
-        cursor.execute(
-            'SELECT e.id, e.assistant_id, e.start, e."end", e.regime, e.period_anchor, e.rest_profile, '
-            "ca.max_period_months FROM assistans_employment e JOIN assistans_provider p ON p.id = e.employer_id "
-            "LEFT JOIN assistans_collectiveagreement ca ON ca.id = p.collective_agreement_id"
-        )
-        employment_rows = cursor.fetchall()
-        cursor.execute('SELECT employment_id, start, "end" FROM assistans_referenceperiod')
-        period_rows = cursor.fetchall()
-        cursor.execute('SELECT assistant_id, start, "end", minutes FROM assistans_externalhours')
-        external_rows = cursor.fetchall()
-        cursor.execute(
-            'SELECT a.assistant_id, a.client_id, a.start, a."end", a.fk_notified_on, c.provider_id '
-            "FROM assistans_assignment a JOIN assistans_client c ON c.id = a.client_id"
-        )
-        assignment_rows = cursor.fetchall()
-        cursor.execute(
-            'SELECT d.id, d.client_id, d.payer, d.start, d."end", d.weekly_hours, d.double_hours_per_week, '
-            "d.wait_factor, d.standby_factor, c.provider_id FROM assistans_decision d "
-            'JOIN assistans_client c ON c.id = d.client_id WHERE d.start <= %s AND d."end" >= %s',
-            [end.date(), history_start.date()],
-        )
-        decision_rows = cursor.fetchall()
-        cursor.execute(
-            'SELECT a.client_id, a.start, a."end", a.kind, a.exception, c.provider_id FROM assistans_absence a '
-            'JOIN assistans_client c ON c.id = a.client_id WHERE a.start < %s AND a."end" > %s',
-            [end, history_start],
-        )
-        absence_rows = cursor.fetchall()
-        cursor.execute("SELECT id, kind FROM assistans_provider")
-        provider_kinds = dict(cursor.fetchall())
-        cursor.execute("SELECT provider_id, valid_from, valid_until FROM assistans_permit")
-        permit_rows = cursor.fetchall()
-        cursor.execute(
-            "SELECT x.shift_id, x.code, x.reason, x.compensatory_rest FROM scheduling_ruleexception x "
-            'JOIN scheduling_shift s ON s.id = x.shift_id WHERE s.start < %s AND s."end" > %s',
-            [end, history_start],
-        )
-        exception_rows = cursor.fetchall()
+        for name, sql in queries.items():
+            cursor.execute(sql, params)
+            rows[name] = cursor.fetchall()
+    assistant_rows, employment_rows = rows["assistants"], rows["employments"]
+    period_rows, external_rows = rows["periods"], rows["external"]
+    assignment_rows, decision_rows, absence_rows = rows["assignments"], rows["decisions"], rows["absences"]
+    provider_kinds, permit_rows, exception_rows = dict(rows["providers"]), rows["permits"], rows["exceptions"]
 
     assistants = build_assistants(
         ((a, pn) for a, _p, pn in assistant_rows), employment_rows, period_rows, external_rows
@@ -391,7 +398,9 @@ def _instant(epoch: int) -> datetime:
     return datetime.fromtimestamp(epoch, UTC)
 
 
-def _bulk_shift_rows(connection, history_start: datetime, end: datetime) -> list[tuple[int, list[m.Shift]]]:
+def _bulk_shift_rows(
+    connection, history_start: datetime, end: datetime, provider_ids: list[int] | None = None
+) -> list[tuple[int, list[m.Shift]]]:
     """(provider_id, shifts) groups, read with a server-side cursor on
     PostgreSQL so the rows stream instead of sitting in memory twice.
     Instants come as epoch seconds: the ORM's timestamptz loader costs
@@ -400,7 +409,9 @@ def _bulk_shift_rows(connection, history_start: datetime, end: datetime) -> list
         "SELECT provider_id, id, assistant_id, client_id, "
         'CAST(EXTRACT(EPOCH FROM start) AS bigint), CAST(EXTRACT(EPOCH FROM "end") AS bigint), kind, '
         "CASE WHEN CAST(segments AS text) = '[]' THEN NULL ELSE CAST(segments AS text) END, double "
-        'FROM scheduling_shift WHERE start < %s AND "end" > %s ORDER BY provider_id, assistant_id, start'
+        'FROM scheduling_shift WHERE start < %s AND "end" > %s'
+        + ("" if provider_ids is None else " AND provider_id = ANY(%s)")
+        + " ORDER BY provider_id, assistant_id, start"
     )
     if connection.vendor != "postgresql":
         raise NotImplementedError("bulk_check_inputs reads PostgreSQL; use provider_check_input elsewhere")
@@ -411,7 +422,7 @@ def _bulk_shift_rows(connection, history_start: datetime, end: datetime) -> list
     current_provider, current = None, None
     instant = _instant
     try:
-        cursor.execute(sql, [end, history_start])
+        cursor.execute(sql, [end, history_start] + ([list(provider_ids)] if provider_ids is not None else []))
         for provider_id, shift_id, assistant_id, client_id, start, finish, kind, segments, double in cursor:
             if provider_id != current_provider:
                 current_provider, current = provider_id, []
