@@ -89,7 +89,10 @@ def create_demo(*, seed: int = 2026, today: date | None = None) -> DemoResult:
     """Create the demo provider. Refuses to run twice (the org number is unique)."""
     rng = random.Random(seed)
     today = today or date(2026, 11, 24)
-    agreement = CollectiveAgreement.objects.get(code="vardforetagarna-pa")
+    agreement, _created = CollectiveAgreement.objects.get_or_create(
+        code="vardforetagarna-pa",
+        defaults={"name": "Vårdföretagarna–Kommunal, personlig assistans", "default_rest_profile": "vardforetagarna"},
+    )
     provider = Provider(
         name="Solgläntan Assistans AB",
         org_number=identity.make_org_number(424242),

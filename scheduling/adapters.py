@@ -13,9 +13,12 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from functools import lru_cache
 
 from django.conf import settings as django_settings
+from django.db import connection
+from django.db.models import Q
 
 from assistans import identity
 from assistans.models import (
@@ -185,33 +188,164 @@ def window_check_input(
     a double-assistance grant over its whole period is settled by the monthly
     report, which checks the whole month at once."""
     excluded = set(exclude_shift_ids)
-    assistants = _assistants({assistant_id})
+    context_start, context_end = start - MAX_PERIOD - REST_REACH, end + MAX_PERIOD + REST_REACH
+    registry = _registry_rows(provider, assistant_id, client_id, start, end, context_start, context_end)
+    assistants = build_assistants(
+        registry["assistants"], registry["employments"], registry["periods"], registry["external"]
+    )
     low, high = _affected_window(assistants, assistant_id, start, end)
-    own_rows = list(
-        Shift.objects.filter(assistant_id=assistant_id, start__lt=high + REST_REACH, end__gt=low - REST_REACH)
+    near_start, near_end = start - timedelta(days=1), end + timedelta(days=1)
+    rows = (
+        Shift.objects.filter(
+            Q(assistant_id=assistant_id, start__lt=high + REST_REACH, end__gt=low - REST_REACH)
+            | Q(client_id=client_id, start__lt=near_end, end__gt=near_start)
+        )
         .exclude(pk__in=excluded)
         .values_list(*SHIFT_COLUMNS)
     )
-    client_rows = list(
-        Shift.objects.filter(client_id=client_id, start__lt=end + timedelta(days=1), end__gt=start - timedelta(days=1))
-        .exclude(assistant_id=assistant_id)
-        .exclude(pk__in=excluded)
-        .values_list(*SHIFT_COLUMNS)
-    )
-    grants = [
-        to_grant(row)
-        for row in Decision.objects.filter(
-            client_id=client_id, start__lte=end.date(), end__gte=start.date()
-        ).values_list(*GRANT_COLUMNS)
-    ]
+    own_rows, client_rows = [], []
+    for row in rows:
+        if row[1] == assistant_id:
+            if row[3] < high + REST_REACH and row[4] > low - REST_REACH:
+                own_rows.append(row)
+        else:
+            client_rows.append(row)
     extra = list(extra_shifts)
     shifts = [to_rule_shift(row) for row in own_rows] + [to_rule_shift(row) for row in client_rows] + extra
+    saved_ids = [s.id for s in shifts if isinstance(s.id, int)]
+    exceptions = tuple(
+        m.RuleException(code, shift_id, reason, "", rest)
+        for shift_id, code, reason, rest in RuleException.objects.filter(shift_id__in=saved_ids).values_list(
+            "shift_id", "code", "reason", "compensatory_rest"
+        )
+    )
     # The client's other assistants are here only for double assistance
     # (H2), which needs no registry data of theirs; their own rules are
     # checked when their shifts change.
-    inp = _registry_input(provider, shifts, assistants, {client_id}, low - REST_REACH, high + REST_REACH, grants)
+    inp = m.CheckInput(
+        shifts=tuple(shifts),
+        assistants=assistants,
+        assignments=tuple(m.Assignment(*row) for row in registry["assignments"]),
+        absences=tuple(m.Absence(*row) for row in registry["absences"]),
+        grants=tuple(to_grant(row) for row in registry["grants"]),
+        provider=m.Provider(
+            requires_permit=provider.requires_permit, permits=tuple(m.Permit(*row) for row in registry["permits"])
+        ),
+        exceptions=exceptions,
+        settings=rule_settings(),
+    )
     own_ids = {row[0] for row in own_rows if row[3] < high and row[4] > low} | {s.id for s in extra}
     return inp, own_ids, {row[0] for row in client_rows}
+
+
+#: One round trip for the registry part of a single change's input
+#: (PostgreSQL): each sub-select returns the rows the ORM queries below would.
+_REGISTRY_SQL = """
+SELECT
+ (SELECT COALESCE(json_agg(json_build_array(a.id, a.personal_number)), '[]')
+    FROM assistans_assistant a WHERE a.id = %(assistant)s),
+ (SELECT COALESCE(json_agg(json_build_array(e.id, e.assistant_id, e.start, e."end", e.regime, e.period_anchor,
+         e.rest_profile, ca.max_period_months)), '[]')
+    FROM assistans_employment e JOIN assistans_provider p ON p.id = e.employer_id
+    LEFT JOIN assistans_collectiveagreement ca ON ca.id = p.collective_agreement_id
+    WHERE e.assistant_id = %(assistant)s),
+ (SELECT COALESCE(json_agg(json_build_array(r.employment_id, r.start, r."end")), '[]')
+    FROM assistans_referenceperiod r JOIN assistans_employment e ON e.id = r.employment_id
+    WHERE e.assistant_id = %(assistant)s),
+ (SELECT COALESCE(json_agg(json_build_array(x.assistant_id, x.start, x."end", x.minutes)), '[]')
+    FROM assistans_externalhours x WHERE x.assistant_id = %(assistant)s),
+ (SELECT COALESCE(json_agg(json_build_array(g.assistant_id, g.client_id, g.start, g."end", g.fk_notified_on)), '[]')
+    FROM assistans_assignment g WHERE g.assistant_id = %(assistant)s),
+ (SELECT COALESCE(json_agg(json_build_array(b.client_id, b.start, b."end", b.kind, b.exception)), '[]')
+    FROM assistans_absence b
+    WHERE b.client_id = %(client)s AND b.start < %(context_end)s AND b."end" > %(context_start)s),
+ (SELECT COALESCE(json_agg(json_build_array(d.id, d.client_id, d.payer, d.start, d."end",
+         CAST(d.weekly_hours AS text), CAST(d.double_hours_per_week AS text), d.wait_factor, d.standby_factor)), '[]')
+    FROM assistans_decision d WHERE d.client_id = %(client)s AND d.start <= %(end_day)s AND d."end" >= %(start_day)s),
+ (SELECT COALESCE(json_agg(json_build_array(t.valid_from, t.valid_until)), '[]')
+    FROM assistans_permit t WHERE t.provider_id = %(provider)s)
+"""
+_REGISTRY_PARTS = ("assistants", "employments", "periods", "external", "assignments", "absences", "grants", "permits")
+
+
+def _day(value):
+    return date.fromisoformat(value) if value else None
+
+
+def _instant_text(value):
+    return datetime.fromisoformat(value)
+
+
+def _registry_rows(provider, assistant_id, client_id, start, end, context_start, context_end) -> dict:
+    """The registry rows one change needs, as tuples shaped like the ORM's
+    ``values_list`` rows: one round trip on PostgreSQL, plain queries elsewhere."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _REGISTRY_SQL,
+                {
+                    "assistant": assistant_id,
+                    "client": client_id,
+                    "provider": provider.pk,
+                    "context_start": context_start,
+                    "context_end": context_end,
+                    "start_day": start.date(),
+                    "end_day": end.date(),
+                },
+            )
+            raw = dict(
+                zip(
+                    _REGISTRY_PARTS,
+                    (json.loads(v) if isinstance(v, str) else v for v in cursor.fetchone()),
+                    strict=True,
+                )
+            )
+        return {
+            "assistants": [tuple(r) for r in raw["assistants"]],
+            "employments": [
+                (i, a, _day(s), _day(e), regime, _day(anchor), rest, months)
+                for i, a, s, e, regime, anchor, rest, months in raw["employments"]
+            ],
+            "periods": [(i, _day(s), _day(e)) for i, s, e in raw["periods"]],
+            "external": [(a, _day(s), _day(e), n) for a, s, e, n in raw["external"]],
+            "assignments": [(a, c, _day(s), _day(e), _day(n)) for a, c, s, e, n in raw["assignments"]],
+            "absences": [(c, _instant_text(s), _instant_text(e), k, x) for c, s, e, k, x in raw["absences"]],
+            "grants": [
+                (i, c, payer, _day(s), _day(e), Decimal(w), Decimal(dbl), wf, sf)
+                for i, c, payer, s, e, w, dbl, wf, sf in raw["grants"]
+            ],
+            "permits": [(_day(s), _day(e)) for s, e in raw["permits"]],
+        }
+    return {
+        "assistants": list(Assistant.objects.filter(pk=assistant_id).values_list("id", "personal_number")),
+        "employments": list(Employment.objects.filter(assistant_id=assistant_id).values_list(*EMPLOYMENT_COLUMNS)),
+        "periods": list(
+            ReferencePeriod.objects.filter(employment__assistant_id=assistant_id).values_list(
+                "employment_id", "start", "end"
+            )
+        ),
+        "external": list(
+            ExternalHours.objects.filter(assistant_id=assistant_id).values_list(
+                "assistant_id", "start", "end", "minutes"
+            )
+        ),
+        "assignments": list(
+            Assignment.objects.filter(assistant_id=assistant_id).values_list(
+                "assistant_id", "client_id", "start", "end", "fk_notified_on"
+            )
+        ),
+        "absences": list(
+            Absence.objects.filter(client_id=client_id, start__lt=context_end, end__gt=context_start).values_list(
+                "client_id", "start", "end", "kind", "exception"
+            )
+        ),
+        "grants": list(
+            Decision.objects.filter(client_id=client_id, start__lte=end.date(), end__gte=start.date()).values_list(
+                *GRANT_COLUMNS
+            )
+        ),
+        "permits": list(provider.permits.values_list("valid_from", "valid_until")),
+    }
 
 
 def _affected_window(assistants: dict, assistant_id, start: datetime, end: datetime) -> tuple[datetime, datetime]:
@@ -227,19 +361,22 @@ def _affected_window(assistants: dict, assistant_id, start: datetime, end: datet
     return low, high
 
 
+EMPLOYMENT_COLUMNS = (
+    "id",
+    "assistant_id",
+    "start",
+    "end",
+    "regime",
+    "period_anchor",
+    "rest_profile",
+    "employer__collective_agreement__max_period_months",
+)
+
+
 def _assistants(assistant_ids: set) -> dict:
     return build_assistants(
         Assistant.objects.filter(pk__in=assistant_ids).values_list("id", "personal_number"),
-        Employment.objects.filter(assistant_id__in=assistant_ids).values_list(
-            "id",
-            "assistant_id",
-            "start",
-            "end",
-            "regime",
-            "period_anchor",
-            "rest_profile",
-            "employer__collective_agreement__max_period_months",
-        ),
+        Employment.objects.filter(assistant_id__in=assistant_ids).values_list(*EMPLOYMENT_COLUMNS),
         ReferencePeriod.objects.filter(employment__assistant_id__in=assistant_ids).values_list(
             "employment_id", "start", "end"
         ),

@@ -258,3 +258,33 @@ def test_the_exclusion_constraint_refuses_overlaps_that_bypass_the_service(alice
             start=at("2026-03-05", "15:00"),
             end=at("2026-03-05", "18:00"),
         )
+
+
+@pytest.mark.postgres
+def test_the_one_query_registry_read_matches_the_orm_read(team, monkeypatch):
+    from types import SimpleNamespace
+
+    from assistans.models import Absence, ExternalHours, ReferencePeriod
+    from scheduling import adapters
+
+    assistant, client = team.assistants[0], team.clients[0]
+    employment = assistant.employments.get()
+    ReferencePeriod.objects.create(employment=employment, start=date(2026, 3, 1), end=date(2026, 3, 31))
+    ExternalHours.objects.create(assistant=assistant, start=date(2026, 3, 1), end=date(2026, 3, 31), minutes=600)
+    Absence.objects.create(
+        client=client, kind="hospital", start=at("2026-03-10", "08:00"), end=at("2026-03-12", "08:00")
+    )
+    args = (
+        team.provider,
+        assistant.pk,
+        client.pk,
+        at("2026-03-05", "08:00"),
+        at("2026-03-05", "16:00"),
+        at("2025-03-01", "00:00"),
+        at("2027-03-01", "00:00"),
+    )
+    fast = adapters._registry_rows(*args)
+    monkeypatch.setattr(adapters, "connection", SimpleNamespace(vendor="other"))
+    plain = adapters._registry_rows(*args)
+    assert {k: sorted(v) for k, v in fast.items()} == {k: sorted(v) for k, v in plain.items()}
+    assert fast["periods"] and fast["external"] and fast["absences"] and fast["grants"] and fast["permits"]
