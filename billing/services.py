@@ -112,23 +112,7 @@ def _compute(provider: Provider, month: date, clients: list[Client]) -> list[_Co
             findings_by_shift[shift_id].append(finding)
     computed = []
     for client in clients:
-        grants = tuple(
-            adapters.to_grant(
-                (
-                    d.pk,
-                    d.client_id,
-                    d.payer,
-                    d.start,
-                    d.end,
-                    d.weekly_hours,
-                    d.double_hours_per_week,
-                    d.wait_factor,
-                    d.standby_factor,
-                )
-            )
-            for d in decisions
-            if d.client_id == client.pk
-        )
+        grants = tuple(adapters.decision_to_grant(d) for d in decisions if d.client_id == client.pk)
         own = shifts_by_client.get(client.pk, [])
         in_month = [s for s in own if s.start < month_end and s.end > month_start]
         history = [s for s in own if s.end <= month_start]
@@ -577,22 +561,7 @@ def grant_follow_up(*, client: Client, now: datetime) -> list[GrantStatus]:
     ).values_list(*adapters.SHIFT_COLUMNS)
     shifts = [adapters.to_rule_shift(row) for row in rows]
     findings = _stored_findings({s.id for s in shifts})
-    grants = [
-        adapters.to_grant(
-            (
-                d.pk,
-                d.client_id,
-                d.payer,
-                d.start,
-                d.end,
-                d.weekly_hours,
-                d.double_hours_per_week,
-                d.wait_factor,
-                d.standby_factor,
-            )
-        )
-        for d in decisions
-    ]
+    grants = [adapters.decision_to_grant(d) for d in decisions]
     rates = rate_table()
 
     def usage(selected: list) -> dict:

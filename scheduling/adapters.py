@@ -158,6 +158,10 @@ def to_grant(row: tuple) -> m.Grant:
     )
 
 
+def decision_to_grant(decision: Decision) -> m.Grant:
+    return to_grant(tuple(getattr(decision, "pk" if name == "id" else name) for name in GRANT_COLUMNS))
+
+
 def _provider_input(provider: Provider) -> m.Provider:
     permits = tuple(m.Permit(p.valid_from, p.valid_until) for p in provider.permits.all())
     return m.Provider(requires_permit=provider.requires_permit, permits=permits)
