@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from assistans.admin import DecisionAdmin, ProviderScopedAdmin
 from assistans.models import Decision
@@ -81,4 +82,27 @@ class InvoiceAdmin(ProviderScopedAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.PayoutStep)
+class PayoutStepAdmin(ProviderScopedAdmin):
+    """Every step of the payout cycle, with its state. A failed step is run
+    again (after the cause is fixed) with the action below, or by the next
+    `run_payout_cycle --retry-failed`."""
+
+    list_display = ["step", "client", "month", "state", "attempts", "last_error", "done_at"]
+    list_filter = ["state", "step"]
+    search_fields = ["client__first_name", "client__last_name", "step"]
+    readonly_fields = [f.name for f in models.PayoutStep._meta.fields]
+    actions = ["run_again"]
+
+    @admin.action(description=_("Kör misslyckade steg igen"))
+    def run_again(self, request, queryset):
+        from . import jobs
+
+        count = jobs.reset_failed(step_ids=list(queryset.filter(state="failed").values_list("pk", flat=True)))
+        self.message_user(request, _("%(count)s steg körs igen vid nästa körning.") % {"count": count})
+
+    def has_add_permission(self, request):
         return False

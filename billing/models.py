@@ -199,3 +199,60 @@ class Invoice(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("En utställd faktura tas aldrig bort; kreditera den i stället."))
+
+
+class PayoutStep(models.Model):
+    """One step of the payout cycle for one client and month (a reminder, the
+    late or due mark, the month's documents) or, without a client, for the
+    provider (the payday summary). The unique business key is what makes every
+    job safe to run twice: a worker claims the row with a conditional UPDATE
+    and goes on only if it changed one row (STYLE.md 7)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Väntar")
+        RUNNING = "running", _("Pågår")
+        DONE = "done", _("Klar")
+        FAILED = "failed", _("Misslyckades")
+
+    provider = models.ForeignKey(Provider, verbose_name=_("anordnare"), on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(
+        Client, verbose_name=_("brukare"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    month = models.DateField(_("månad"), help_text=_("Första dagen i månaden."))
+    step = models.CharField(_("steg"), max_length=40)
+    report = models.ForeignKey(
+        MonthlyReport,
+        verbose_name=_("månadsredovisning"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payout_steps",
+    )
+    on = models.DateField(_("gäller dag"), null=True, blank=True)
+    state = models.CharField(_("läge"), max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("försök"), default=0)
+    last_error = models.TextField(_("senaste fel"), blank=True)
+    detail = models.JSONField(_("detaljer"), default=dict, blank=True)
+    claimed_at = models.DateTimeField(_("påbörjad"), null=True, blank=True)
+    done_at = models.DateTimeField(_("klar"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("utbetalningssteg")
+        verbose_name_plural = _("utbetalningssteg")
+        ordering = ["-month", "provider", "client", "step"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "client", "month", "step"],
+                condition=Q(client__isnull=False),
+                name="one_payout_step_per_client_month",
+            ),
+            models.UniqueConstraint(
+                fields=["provider", "month", "step"],
+                condition=Q(client__isnull=True),
+                name="one_payout_step_per_provider_month",
+            ),
+            models.CheckConstraint(condition=Q(month__day=1), name="payout_step_month_first_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.step} {self.month:%Y-%m} ({self.get_state_display()})"

@@ -28,6 +28,7 @@ from scheduling.rules.timeutil import local_midnight
 
 from . import calculations, snapshot
 from .models import Invoice, InvoiceSeries, MonthlyReport, StandardRate, TimeReport
+from .tasks import on_report_complete
 
 logger = logging.getLogger(__name__)
 
@@ -317,6 +318,8 @@ def sign_claim(*, actor, report: MonthlyReport, today: date, now: datetime | Non
     report.status = MonthlyReport.Status.COMPLETE
     report.completed_on = today
     report.save()
+    # The month's documents and municipal invoices are made by a job after commit.
+    on_report_complete(report.pk)
     return report
 
 

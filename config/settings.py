@@ -129,6 +129,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Generated documents (claim and time-report PDFs) are kept here.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "var" / "media")
+MEDIA_URL = "media/"
 
 # Celery: without REDIS_URL the jobs run in-process (eagerly), so the embedded
 # default needs no services.
@@ -194,3 +197,18 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# The payout cycle (RULES.md §9, docs/payout.md). Beat runs both jobs every
+# morning; each looks at every month whose step is not done, so a day missed
+# while the workers were down is caught up, and the payday job acts only when
+# a payout day (the bank-day-adjusted 5th or 20th) has come.
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE = {
+    "payout-daily": {"task": "billing.daily_cycle", "schedule": crontab(hour=6, minute=0)},
+    "payout-payday": {"task": "billing.payday_cycle", "schedule": crontab(hour=6, minute=30)},
+}
+# P4: reminders this many days before the deadline to whoever has not signed.
+PAYOUT_REMINDER_DAYS = (7, 2)
+# A transient failure (mail server down) is tried this many times, then failed.
+PAYOUT_MAX_ATTEMPTS = 4

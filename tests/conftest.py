@@ -42,11 +42,14 @@ def pytest_runtest_setup(item):
 
 
 @pytest.fixture(autouse=True)
-def _no_ssl_redirect(request):
+def _test_settings(request):
     # Production settings redirect to HTTPS; the test client speaks plain HTTP.
     # The pure rule tests (tests/rules) need no Django at all.
     if "django_db_setup" in request.fixturenames or request.node.get_closest_marker("django_db"):
-        request.getfixturevalue("settings").SECURE_SSL_REDIRECT = False
+        settings = request.getfixturevalue("settings")
+        settings.SECURE_SSL_REDIRECT = False
+        # Generated documents go to a temporary folder, never into the project.
+        settings.MEDIA_ROOT = str(request.getfixturevalue("tmp_path") / "media")
 
 
 @dataclass
