@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from assistans import selectors
 from assistans.models import Membership
@@ -35,7 +36,7 @@ def cashflow_view(request):
         try:
             on = date.fromisoformat(request.POST.get("paid_on", ""))
         except ValueError:
-            messages.error(request, "Ange datumet som ÅÅÅÅ-MM-DD.")
+            messages.error(request, _("Ange datumet som ÅÅÅÅ-MM-DD."))
             return redirect("cashflow")
         try:
             received = cashflow.record_received(report=report, on=on, amount=request.POST.get("amount", ""))
@@ -43,7 +44,10 @@ def cashflow_view(request):
             messages.error(request, exc.message)
         else:
             difference = format_money(received.difference)
-            messages.success(request, f"Utbetalningen är registrerad. Skillnad mot räkningen: {difference}.")
+            messages.success(
+                request,
+                _("Utbetalningen är registrerad. Skillnad mot räkningen: %(difference)s.") % {"difference": difference},
+            )
         return redirect("cashflow")
     today = timezone.localdate()
     context = {"flow": cashflow.cash_flow(reports=reports, today=today), "today": today}
