@@ -72,8 +72,9 @@ from .model import (
     RuleSettings,
     Severity,
     Shift,
+    shift_finding,
 )
-from .timeutil import fmt_local, fmt_minutes, local_date, local_midnight, split_by_local_day
+from .timeutil import fmt_local, fmt_minutes, local_date, local_midnight, minutes_between, split_by_local_day
 
 __all__ = ["CapStatus", "check", "fmt_span", "group_by_assistant", "remaining"]
 
@@ -577,17 +578,15 @@ def _cap_text(cap: Fraction) -> str:
 
 
 def _no_employment(shift: Shift, start: datetime, end: datetime) -> Finding:
-    minutes = int((end - start).total_seconds()) // 60
+    minutes = minutes_between(start, end)
     day = local_date(start)
-    return Finding(
-        code="W1",
-        severity=Severity.NOT_PAYABLE,
-        shift_ids=(shift.id,),
-        assistant_id=shift.assistant_id,
-        client_id=shift.client_id,
-        start=start,
-        end=end,
-        minutes=minutes,
+    return shift_finding(
+        "W1",
+        Severity.NOT_PAYABLE,
+        shift,
+        start,
+        end,
+        minutes,
         message=(
             f"Assistenten har ingen anställning den {day:%Y-%m-%d}, så tiden "
             f"{fmt_span(start, end)} ({fmt_minutes(minutes)}) kan inte betalas. "
@@ -609,15 +608,13 @@ def _over_cap(
     end: datetime,
 ) -> Finding:
     regime = periods.employment.regime
-    return Finding(
-        code="W4",
-        severity=Severity.NOT_PAYABLE,
-        shift_ids=(shift.id,),
-        assistant_id=shift.assistant_id,
-        client_id=shift.client_id,
-        start=start,
-        end=end,
-        minutes=excess,
+    return shift_finding(
+        "W4",
+        Severity.NOT_PAYABLE,
+        shift,
+        start,
+        end,
+        excess,
         message=(
             f"Assistenten har nått arbetstidstaket i beräkningsperioden {first:%Y-%m-%d}–{last:%Y-%m-%d} "
             f"({_cap_text(cap)} enligt {_REGIME_SV[regime]}, räknat på alla brukare och andra arbetsgivare). "

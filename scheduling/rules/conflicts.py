@@ -32,8 +32,8 @@ from itertools import pairwise
 from operator import itemgetter
 
 from .caps import fmt_span
-from .model import CheckInput, Finding, Grant, Payer, RuleSettings, Severity, Shift
-from .timeutil import fmt_local, fmt_minutes, split_by_local_day
+from .model import CheckInput, Finding, Grant, Payer, RuleSettings, Severity, Shift, shift_finding
+from .timeutil import fmt_local, fmt_minutes, minutes_between, split_by_local_day
 
 __all__ = ["Item", "ShiftIndex", "check", "check_structure", "index", "overlaps"]
 
@@ -169,7 +169,7 @@ def _structure_problem(shift: Shift, longest: timedelta) -> Finding | None:
                 f"segments not consecutive at {fmt_local(before.end)}",
             )
     if end - start > longest:
-        minutes = int((end - start).total_seconds()) // 60
+        minutes = minutes_between(start, end)
         limit = int(longest.total_seconds()) // 60
         return _h3(
             shift,
@@ -185,15 +185,13 @@ def _structure_problem(shift: Shift, longest: timedelta) -> Finding | None:
 
 
 def _h3(shift: Shift, start: datetime, end: datetime, minutes: int, sv: str, hint: str, en: str) -> Finding:
-    return Finding(
-        code="H3",
-        severity=Severity.REFUSED,
-        shift_ids=(shift.id,),
-        assistant_id=shift.assistant_id,
-        client_id=shift.client_id,
-        start=start,
-        end=end,
-        minutes=minutes,
+    return shift_finding(
+        "H3",
+        Severity.REFUSED,
+        shift,
+        start,
+        end,
+        minutes,
         message=sv,
         hint=hint,
         message_en=en + " (H3)",
@@ -243,7 +241,7 @@ def _assistant_overlaps(items: list[Item], findings: list[Finding]) -> None:
 
 
 def _overlap(earlier: Shift, later: Shift, start: datetime, end: datetime) -> Finding:
-    minutes = int((end - start).total_seconds()) // 60
+    minutes = minutes_between(start, end)
     where = "hos samma brukare" if earlier.client_id == later.client_id else "hos en annan brukare"
     where_en = "same client" if earlier.client_id == later.client_id else f"client {earlier.client_id}"
     other = fmt_span(earlier.start, earlier.end)

@@ -279,3 +279,32 @@ class Finding:
     #: V4 step must leave it unaccepted (PAN: a pass over 24 h even with the
     #: recorded 24 h exception).
     exception_allowed: bool = True
+
+
+def shift_finding(
+    code: str,
+    severity: Severity,
+    shift: Shift,
+    start: datetime,
+    end: datetime,
+    minutes: int,
+    *,
+    message: str,
+    hint: str,
+    message_en: str,
+) -> Finding:
+    """A finding about ``[start, end)`` of one shift, attributed to that
+    shift's assistant and client (most rules' findings are of this shape)."""
+    return Finding(
+        code=code,
+        severity=severity,
+        shift_ids=(shift.id,),
+        assistant_id=shift.assistant_id,
+        client_id=shift.client_id,
+        start=start,
+        end=end,
+        minutes=minutes,
+        message=message,
+        hint=hint,
+        message_en=message_en,
+    )

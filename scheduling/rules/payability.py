@@ -39,8 +39,8 @@ from datetime import date, datetime
 from operator import itemgetter
 
 from .caps import end_of_day, fmt_span, group_by_assistant, local_day_fast, midnight_cached
-from .model import Absence, Assignment, CheckInput, Finding, Permit, Severity, Shift
-from .timeutil import fmt_local, fmt_minutes, split_by_local_day
+from .model import Absence, Assignment, CheckInput, Finding, Permit, Severity, Shift, shift_finding
+from .timeutil import fmt_local, fmt_minutes, minutes_between, split_by_local_day
 
 __all__ = ["check", "coming_of_age"]
 
@@ -52,10 +52,6 @@ _ABSENCE_SV = {
     "childcare": "i förskola eller fritidshem",
 }
 _end = itemgetter(1)
-
-
-def _minutes(start: datetime, end: datetime) -> int:
-    return int((end - start).total_seconds()) // 60
 
 
 def coming_of_age(birth_date: date, age: int) -> date:
@@ -124,17 +120,15 @@ def check(inp: CheckInput, by_assistant: dict | None = None, by_client: dict | N
 
 
 def _under_age(shift: Shift, start: datetime, end: datetime, limit: datetime, age: int) -> Finding:
-    minutes = _minutes(start, end)
+    minutes = minutes_between(start, end)
     birthday = local_day_fast(limit)
-    return Finding(
-        code="E1",
-        severity=Severity.NOT_PAYABLE,
-        shift_ids=(shift.id,),
-        assistant_id=shift.assistant_id,
-        client_id=shift.client_id,
-        start=start,
-        end=end,
-        minutes=minutes,
+    return shift_finding(
+        "E1",
+        Severity.NOT_PAYABLE,
+        shift,
+        start,
+        end,
+        minutes,
         message=(
             f"Assistenten fyller {age} år först {birthday:%Y-%m-%d}. Försäkringskassan betalar inte för "
             f"assistans av någon under {age} år, så {fmt_minutes(minutes)} av passet "
@@ -216,16 +210,14 @@ def _assignment_findings(shift: Shift, start: datetime, end: datetime, assignmen
 
 
 def _not_assigned(shift: Shift, start: datetime, end: datetime) -> Finding:
-    minutes = _minutes(start, end)
-    return Finding(
-        code="A1",
-        severity=Severity.REFUSED,
-        shift_ids=(shift.id,),
-        assistant_id=shift.assistant_id,
-        client_id=shift.client_id,
-        start=start,
-        end=end,
-        minutes=minutes,
+    minutes = minutes_between(start, end)
+    return shift_finding(
+        "A1",
+        Severity.REFUSED,
+        shift,
+        start,
+        end,
+        minutes,
         message=(
             f"Assistenten är inte registrerad som assistent hos brukaren för {fmt_span(start, end)}. "
             f"Ett pass kan bara läggas för en assistent som har ett uppdrag hos brukaren den dagen."
@@ -242,7 +234,7 @@ def _not_assigned(shift: Shift, start: datetime, end: datetime) -> Finding:
 
 
 def _not_notified(shift: Shift, start: datetime, end: datetime, notified_on: date | None) -> Finding:
-    minutes = _minutes(start, end)
+    minutes = minutes_between(start, end)
     if notified_on is None:
         why = "Assistenten är inte anmäld till Försäkringskassan (FK 3066) för den här brukaren."
         why_en = "not notified to FK (FK 3066)"
@@ -252,15 +244,13 @@ def _not_notified(shift: Shift, start: datetime, end: datetime, notified_on: dat
             f"{notified_on:%Y-%m-%d}."
         )
         why_en = f"notified to FK only on {notified_on}"
-    return Finding(
-        code="E2",
-        severity=Severity.NOT_PAYABLE,
-        shift_ids=(shift.id,),
-        assistant_id=shift.assistant_id,
-        client_id=shift.client_id,
-        start=start,
-        end=end,
-        minutes=minutes,
+    return shift_finding(
+        "E2",
+        Severity.NOT_PAYABLE,
+        shift,
+        start,
+        end,
+        minutes,
         message=(
             f"{why} Tid före anmälan betalas inte, så {fmt_minutes(minutes)} av passet "
             f"({fmt_span(start, end)}) betalas inte."
@@ -317,17 +307,15 @@ def _check_absences(inp: CheckInput, by_client: dict | None, findings: list[Find
 
 
 def _absent(shift: Shift, start: datetime, end: datetime, absence: Absence, stay_start, stay_end) -> Finding:
-    minutes = _minutes(start, end)
+    minutes = minutes_between(start, end)
     where = _ABSENCE_SV.get(absence.kind, f"borta ({absence.kind})")
-    return Finding(
-        code="E3",
-        severity=Severity.NOT_PAYABLE,
-        shift_ids=(shift.id,),
-        assistant_id=shift.assistant_id,
-        client_id=shift.client_id,
-        start=start,
-        end=end,
-        minutes=minutes,
+    return shift_finding(
+        "E3",
+        Severity.NOT_PAYABLE,
+        shift,
+        start,
+        end,
+        minutes,
         message=(
             f"Brukaren är {where} {fmt_span(stay_start, stay_end)}. Tid då brukaren är {where} "
             f"betalas inte utan särskilda skäl, så {fmt_minutes(minutes)} av passet "
@@ -381,16 +369,14 @@ def _permit_findings(
 
 
 def _no_permit(shift: Shift, start: datetime, end: datetime) -> Finding:
-    minutes = _minutes(start, end)
-    return Finding(
-        code="E4",
-        severity=Severity.NOT_PAYABLE,
-        shift_ids=(shift.id,),
-        assistant_id=shift.assistant_id,
-        client_id=shift.client_id,
-        start=start,
-        end=end,
-        minutes=minutes,
+    minutes = minutes_between(start, end)
+    return shift_finding(
+        "E4",
+        Severity.NOT_PAYABLE,
+        shift,
+        start,
+        end,
+        minutes,
         message=(
             f"Anordnaren har inget giltigt tillstånd från IVO för {fmt_span(start, end)}. "
             f"Försäkringskassan betalar inte för assistans från en privat anordnare utan tillstånd, så "
