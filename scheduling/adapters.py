@@ -162,9 +162,21 @@ def decision_to_grant(decision: Decision) -> m.Grant:
     return to_grant(tuple(getattr(decision, "pk" if name == "id" else name) for name in GRANT_COLUMNS))
 
 
-def _provider_input(provider: Provider) -> m.Provider:
-    permits = tuple(m.Permit(p.valid_from, p.valid_until) for p in provider.permits.all())
-    return m.Provider(requires_permit=provider.requires_permit, permits=permits)
+def _provider_input(provider: Provider, permit_rows: Iterable[tuple]) -> m.Provider:
+    """permit_rows: (valid_from, valid_until)."""
+    return m.Provider(requires_permit=provider.requires_permit, permits=tuple(m.Permit(*row) for row in permit_rows))
+
+
+def _exceptions(shifts: Iterable[m.Shift]) -> tuple[m.RuleException, ...]:
+    """The recorded rule exceptions (V4) of the saved shifts among ``shifts``;
+    unsaved ones (a change being checked, rows of a file) have text ids."""
+    saved_ids = [s.id for s in shifts if isinstance(s.id, int)]
+    return tuple(
+        m.RuleException(code, shift_id, reason, "", rest)
+        for shift_id, code, reason, rest in RuleException.objects.filter(shift_id__in=saved_ids).values_list(
+            "shift_id", "code", "reason", "compensatory_rest"
+        )
+    )
 
 
 # --- ORM path: one assistant's window, for the recording service -----------
@@ -199,7 +211,7 @@ def window_check_input(
     )
     low, high = _affected_window(assistants, assistant_id, start, end)
     near_start, near_end = start - timedelta(days=1), end + timedelta(days=1)
-    rows = (
+    rows = list(
         Shift.objects.filter(
             Q(assistant_id=assistant_id, start__lt=high + REST_REACH, end__gt=low - REST_REACH)
             | Q(client_id=client_id, start__lt=near_end, end__gt=near_start)
@@ -207,22 +219,12 @@ def window_check_input(
         .exclude(pk__in=excluded)
         .values_list(*SHIFT_COLUMNS)
     )
-    own_rows, client_rows = [], []
-    for row in rows:
-        if row[1] == assistant_id:
-            if row[3] < high + REST_REACH and row[4] > low - REST_REACH:
-                own_rows.append(row)
-        else:
-            client_rows.append(row)
+    # The client clause's window lies inside the assistant's, so every row of
+    # the assistant is inside the context window.
+    own_rows = [row for row in rows if row[1] == assistant_id]
+    client_rows = [row for row in rows if row[1] != assistant_id]
     extra = list(extra_shifts)
     shifts = [to_rule_shift(row) for row in own_rows] + [to_rule_shift(row) for row in client_rows] + extra
-    saved_ids = [s.id for s in shifts if isinstance(s.id, int)]
-    exceptions = tuple(
-        m.RuleException(code, shift_id, reason, "", rest)
-        for shift_id, code, reason, rest in RuleException.objects.filter(shift_id__in=saved_ids).values_list(
-            "shift_id", "code", "reason", "compensatory_rest"
-        )
-    )
     # The client's other assistants are here only for double assistance
     # (H2), which needs no registry data of theirs; their own rules are
     # checked when their shifts change.
@@ -232,10 +234,8 @@ def window_check_input(
         assignments=tuple(m.Assignment(*row) for row in registry["assignments"]),
         absences=tuple(m.Absence(*row) for row in registry["absences"]),
         grants=tuple(to_grant(row) for row in registry["grants"]),
-        provider=m.Provider(
-            requires_permit=provider.requires_permit, permits=tuple(m.Permit(*row) for row in registry["permits"])
-        ),
-        exceptions=exceptions,
+        provider=_provider_input(provider, registry["permits"]),
+        exceptions=_exceptions(shifts),
         settings=rule_settings(),
     )
     own_ids = {row[0] for row in own_rows if row[3] < high and row[4] > low} | {s.id for s in extra}
@@ -404,22 +404,14 @@ def _registry_input(provider, shifts, assistants: dict, client_ids, window_start
             client_id__in=client_ids | {s.client_id for s in shifts}, start__lt=window_end, end__gt=window_start
         ).values_list("client_id", "start", "end", "kind", "exception")
     )
-    # Unsaved shifts (a change being checked, rows of a file) have text ids.
-    shift_ids = [s.id for s in shifts if isinstance(s.id, int)]
-    exceptions = tuple(
-        m.RuleException(code, shift_id, reason, "", rest)
-        for shift_id, code, reason, rest in RuleException.objects.filter(shift_id__in=shift_ids).values_list(
-            "shift_id", "code", "reason", "compensatory_rest"
-        )
-    )
     return m.CheckInput(
         shifts=tuple(shifts),
         assistants=assistants,
         assignments=assignments,
         absences=absences,
         grants=tuple(grants),
-        provider=_provider_input(provider),
-        exceptions=exceptions,
+        provider=_provider_input(provider, provider.permits.values_list("valid_from", "valid_until")),
+        exceptions=_exceptions(shifts),
         settings=rule_settings(),
     )
 
