@@ -19,8 +19,8 @@ from assistans import identity
 from assistans.models import Assistant, Client, Provider
 
 from .rules import model as m
-from .rules.timeutil import LocalTimeError, make_aware
-from .services import ShiftData
+from .rules.timeutil import LocalTimeError, make_aware, minutes_between
+from .services import ShiftData, segments_fit
 
 REQUIRED = ("assistant", "client", "start", "end")
 OPTIONAL = ("kind", "double", "note", "segments", "status")
@@ -137,8 +137,7 @@ def parse_segments(value, total_minutes: int) -> list:
         if str(kind).lower() not in KINDS:
             raise ValueError(f"Okänd typ av tid: {kind}.")
         segments.append([minutes, KINDS[str(kind).lower()].value])
-    offsets = [s[0] for s in segments]
-    if offsets[0] != 0 or offsets != sorted(set(offsets)) or offsets[-1] >= total_minutes:
+    if not segments_fit(segments, total_minutes):
         raise ValueError("Delarna ska börja på 0, öka och ligga inom passet.")
     return segments
 
@@ -198,7 +197,7 @@ def parse_rows(rows: list[tuple[int, dict]], provider: Provider) -> tuple[list[P
             if instants["end"] <= instants["start"]:
                 row_errors.append(RowError(line, "end", "Passets slut måste ligga efter dess start."))
             else:
-                total = int((instants["end"] - instants["start"]).total_seconds() // 60)
+                total = minutes_between(instants["start"], instants["end"])
                 try:
                     segments = parse_segments(raw.get("segments"), total)
                 except ValueError as exc:

@@ -17,7 +17,7 @@ from assistans.models import Assistant, Client, Provider
 from . import adapters
 from .models import MonthLock, Shift, ShiftFinding
 from .rules import model as m
-from .rules.timeutil import fmt_local, local_date
+from .rules.timeutil import fmt_local, local_date, minutes_between
 
 logger = logging.getLogger(__name__)
 
@@ -102,11 +102,22 @@ def _rule_shift(data: ShiftData, shift_id) -> m.Shift:
     )
 
 
+def segments_fit(segments: list, total_minutes: int) -> bool:
+    """The points where a shift's kind changes start at 0, increase, stay
+    inside the shift and name known kinds (no segments: one kind)."""
+    if not segments:
+        return True
+    offsets = [offset for offset, _kind in segments]
+    return (
+        offsets[0] == 0
+        and offsets == sorted(set(offsets))
+        and offsets[-1] < total_minutes
+        and all(kind in m.Kind._value2member_map_ for _offset, kind in segments)
+    )
+
+
 def _validate_segments(data: ShiftData) -> None:
-    total = int((data.end - data.start).total_seconds() // 60)
-    offsets = [offset for offset, _kind in data.segments]
-    kinds_ok = all(kind in m.Kind._value2member_map_ for _offset, kind in data.segments)
-    if data.segments and (offsets[0] != 0 or offsets != sorted(set(offsets)) or offsets[-1] >= total or not kinds_ok):
+    if not segments_fit(data.segments, minutes_between(data.start, data.end)):
         raise ShiftRefused(
             [
                 _refusal(

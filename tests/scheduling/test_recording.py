@@ -288,3 +288,29 @@ def test_the_one_query_registry_read_matches_the_orm_read(team, monkeypatch):
     plain = adapters._registry_rows(*args)
     assert {k: sorted(v) for k, v in fast.items()} == {k: sorted(v) for k, v in plain.items()}
     assert fast["periods"] and fast["external"] and fast["absences"] and fast["grants"] and fast["permits"]
+
+
+@pytest.mark.parametrize(
+    "segments",
+    [
+        pytest.param([[60, "active"]], id="the first part must start with the shift"),
+        pytest.param([[0, "active"], [0, "waiting"]], id="parts must follow each other"),
+        pytest.param([[0, "active"], [480, "waiting"]], id="a part may not start at or after the end"),
+        pytest.param([[0, "sleeping"]], id="the kind must be known"),
+    ],
+)
+def test_it_refuses_segments_that_do_not_tile_the_shift(alice, segments):
+    with pytest.raises(services.ShiftRefused) as excinfo:
+        services.record_shift(
+            actor=None,
+            provider=alice.provider,
+            data=data(
+                alice.assistants[0],
+                alice.clients[0],
+                ("2026-03-05", "08:00"),
+                ("2026-03-05", "16:00"),
+                segments=segments,
+            ),
+        )
+    assert excinfo.value.findings[0].code == "H3"
+    assert not Shift.objects.exists()

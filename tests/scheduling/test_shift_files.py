@@ -192,3 +192,18 @@ def test_check_shifts_sees_saved_shifts(tmp_path, people):
     code, out, _err = run("check_shifts", str(plan), "--provider", people["org"], "--format", "json")
     assert code == 1
     assert json.loads(out)["findings"][0]["rule"] == "H1"
+
+
+def test_a_row_with_parts_out_of_order_is_named(tmp_path, people):
+    path = write(
+        tmp_path,
+        "parts.csv",
+        (
+            "assistant,client,start,end,segments\n"
+            f"{people['a']},{people['c']},2026-03-05 08:00,2026-03-05 16:00,0=aktiv;600=väntetid\n"
+        ),
+    )
+    code, _out, err = run("import_shifts", str(path), "--provider", people["org"])
+    assert code == 1
+    assert "rad 2: segments: Delarna ska börja på 0, öka och ligga inom passet." in err
+    assert not Shift.objects.exists()
