@@ -62,7 +62,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from scheduling.rules.model import RULESET_VERSION, STOCKHOLM, Finding, Grant, Kind, Payer, Severity, Shift
-from scheduling.rules.timeutil import local_midnight, split_by_local_day
+from scheduling.rules.timeutil import local_midnight, next_month, split_by_local_day
 
 #: Version of the billing readings above; stored with every computed month (M4).
 CALCULATION_VERSION = "billing-2026.1"
@@ -538,10 +538,6 @@ def _from_min(minute: int) -> datetime:
     return _EPOCH + minute * _MINUTE
 
 
-def _next_month(month: date) -> date:
-    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
-
-
 def _reason_rank(code: str) -> tuple[int, str]:
     if code in REASON_PRIORITY:
         return REASON_PRIORITY.index(code), ""
@@ -846,7 +842,7 @@ def compute_month(
     for grant in grants:
         if grant.client_id != client_id:
             raise ValueError(f"decision {grant.id} belongs to client {grant.client_id}, not {client_id}")
-    start, end = _to_min(local_midnight(month)), _to_min(local_midnight(_next_month(month)))
+    start, end = _to_min(local_midnight(month)), _to_min(local_midnight(next_month(month)))
     all_shifts = _client_shifts(client_id, shifts, pool_history)
     cuts = _cuts_by_shift(client_id, findings, all_shifts)
     atoms, pools = _attribute(_atoms(all_shifts, cuts, end), grants, start)
@@ -859,7 +855,7 @@ def compute_month(
     municipal_claim = _claim(Payer.MUNICIPALITY, in_month, rates, raised, municipal, used)
     _check_m1(time_reports, (claim, municipal_claim))
 
-    month_end = _next_month(month) - timedelta(days=1)
+    month_end = next_month(month) - timedelta(days=1)
     return MonthReport(
         client_id=client_id,
         month=month,

@@ -24,7 +24,7 @@ from assistans.models import Assistant, Client, Decision, Membership, Provider
 from scheduling import adapters
 from scheduling import rules as engine
 from scheduling.models import MonthLock, Shift
-from scheduling.rules.timeutil import local_midnight
+from scheduling.rules.timeutil import local_midnight, next_month
 
 from . import calculations, snapshot
 from .models import Invoice, InvoiceSeries, MonthlyReport, StandardRate, TimeReport
@@ -65,10 +65,6 @@ def validate_decision_rate(decision: Decision) -> None:
             raise ValidationError({"raised_rate": exc.message}, code=exc.code) from exc
 
 
-def _next_month(month: date) -> date:
-    return (month + timedelta(days=32)).replace(day=1)
-
-
 def _party(person) -> snapshot.Party:
     return snapshot.Party(
         id=person.pk, name=str(person), personal_number=f"{person.personal_number[:8]}-{person.personal_number[8:]}"
@@ -95,8 +91,8 @@ class _Computed:
 def _compute(provider: Provider, month: date, clients: list[Client]) -> list[_Computed]:
     """Run the engine once for the provider over the month and the history
     the reference periods and grant pools need, then price each client."""
-    month_start, month_end = local_midnight(month), local_midnight(_next_month(month))
-    decisions = list(Decision.objects.filter(client__in=clients, start__lt=_next_month(month), end__gte=month))
+    month_start, month_end = local_midnight(month), local_midnight(next_month(month))
+    decisions = list(Decision.objects.filter(client__in=clients, start__lt=next_month(month), end__gte=month))
     history_start = min([local_midnight(d.start) for d in decisions] + [month_start])
     inp = adapters.provider_check_input(provider=provider, start=history_start, end=month_end)
     findings = engine.check(inp)
@@ -170,7 +166,7 @@ def compute_reports(*, provider: Provider, month: date, today: date, clients=Non
     clients with shifts or decisions in it. Frozen reports are left alone."""
     if month.day != 1:
         raise ReportError("M1", _("Ange månaden som dess första dag."), "month must be the first day")
-    if _next_month(month) > today:
+    if next_month(month) > today:
         raise ReportError(
             "M1",
             _("Månaden %(month)s är inte slut än; redovisningen kan göras från den första i nästa månad.")
@@ -178,7 +174,7 @@ def compute_reports(*, provider: Provider, month: date, today: date, clients=Non
             f"month {month:%Y-%m} has not ended",
         )
     if clients is None:
-        month_start, month_end = local_midnight(month), local_midnight(_next_month(month))
+        month_start, month_end = local_midnight(month), local_midnight(next_month(month))
         with_shifts = Shift.objects.filter(provider=provider, start__lt=month_end, end__gt=month_start)
         clients = list(Client.objects.filter(pk__in=with_shifts.values("client_id")).order_by("pk"))
     frozen = set(

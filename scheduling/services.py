@@ -17,7 +17,7 @@ from assistans.models import Assistant, Client, Provider
 from . import adapters
 from .models import MonthLock, Shift, ShiftFinding
 from .rules import model as m
-from .rules.timeutil import fmt_local, local_date, minutes_between
+from .rules.timeutil import fmt_local, local_date, minutes_between, next_month
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ def _months(start: datetime, end: datetime) -> set[date]:
     last = local_date(end - timedelta(microseconds=1)).replace(day=1)
     months = {first}
     while first < last:
-        first = (first + timedelta(days=32)).replace(day=1)
+        first = next_month(first)
         months.add(first)
     return months
 

@@ -43,6 +43,11 @@ def local_date(instant: datetime) -> date:
     return instant.astimezone(STOCKHOLM).date()
 
 
+def next_month(month: date) -> date:
+    """The first day of the month after ``month``'s."""
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
 def split_by_local_day(start: datetime, end: datetime) -> Iterator[tuple[date, datetime, datetime]]:
     """Yield ``(local_day, piece_start, piece_end)`` pieces of ``[start, end)``
     cut at local midnights (T3). Month and year splits follow from the day."""
