@@ -35,7 +35,7 @@ class PersonalNumber:
 
     @property
     def display(self) -> str:
-        return f"{self.normalized[:8]}-{self.normalized[8:]}"
+        return display(self.normalized)
 
 
 _PERSON_RE = re.compile(r"^(\d{2})?(\d{6})([-+]?)(\d{4})$")
@@ -107,10 +107,15 @@ def birth_date_of(normalized: str) -> date:
     return parse_personal_number(normalized).birth_date
 
 
+def display(normalized: str) -> str:
+    """A stored 12-digit number as written on FK's forms: ÅÅÅÅMMDD-NNNN."""
+    return f"{normalized[:8]}-{normalized[8:]}"
+
+
 def format_org_number(normalized: str) -> str:
     if len(normalized) == 10:
         return f"{normalized[:6]}-{normalized[6:]}"
-    return f"{normalized[:8]}-{normalized[8:]}"
+    return display(normalized)
 
 
 def make_personal_number(birth: date, serial: int, *, coordination: bool = False) -> str:

@@ -66,9 +66,7 @@ def validate_decision_rate(decision: Decision) -> None:
 
 
 def _party(person) -> snapshot.Party:
-    return snapshot.Party(
-        id=person.pk, name=str(person), personal_number=f"{person.personal_number[:8]}-{person.personal_number[8:]}"
-    )
+    return snapshot.Party(id=person.pk, name=str(person), personal_number=identity.display(person.personal_number))
 
 
 def _provider_info(provider: Provider) -> snapshot.ProviderInfo:
