@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +24,7 @@ from assistans import identity
 from assistans.models import Assistant, Client, Decision, Membership, Provider
 from scheduling import adapters
 from scheduling import rules as engine
-from scheduling.models import MonthLock, Shift
+from scheduling.models import MonthLock, Shift, ShiftFinding
 from scheduling.rules.timeutil import local_midnight, next_month
 
 from . import calculations, snapshot
@@ -53,8 +54,6 @@ def rate_table() -> calculations.RateTable:
 def validate_decision_rate(decision: Decision) -> None:
     """R2 at entry: a raised rate may not exceed the standard rate × 1,12 of any
     year the decision covers. Raises django's ValidationError on the field."""
-    from django.core.exceptions import ValidationError
-
     if decision.rate_kind != Decision.RateKind.RAISED or decision.raised_rate is None or not decision.start:
         return
     table = rate_table()
@@ -515,8 +514,6 @@ class GrantStatus:
 def _stored_findings(shift_ids: set) -> list[engine.Finding]:
     """The not-payable findings the recording service stored for these shifts,
     back as engine findings (one per finding, not one per shift)."""
-    from scheduling.models import ShiftFinding
-
     seen, result = set(), []
     rows = ShiftFinding.objects.filter(shift_id__in=shift_ids, severity=ShiftFinding.Severity.NOT_PAYABLE)
     for row in rows.order_by("id"):
