@@ -18,6 +18,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from stdnum import luhn
 
 from . import identity
 
@@ -40,8 +41,6 @@ def validate_bankgiro(value: str) -> None:
     digits = value.replace("-", "").replace(" ", "")
     if not digits.isdigit() or len(digits) not in (7, 8):
         raise ValidationError(_("Bankgironummer har 7 eller 8 siffror, t.ex. 5050-1055."), code="bankgiro")
-    from stdnum import luhn
-
     if not luhn.is_valid(digits):
         raise ValidationError(_("Bankgironumrets kontrollsiffra stämmer inte."), code="bankgiro")
 

@@ -5,7 +5,7 @@ refuses hard conflicts; nothing is half-saved."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -240,8 +240,6 @@ def delete_shift(*, actor, provider: Provider, shift: Shift) -> None:
 def _with_id(finding: m.Finding, old, new) -> m.Finding:
     if old not in finding.shift_ids:
         return finding
-    from dataclasses import replace
-
     return replace(finding, shift_ids=tuple(new if i == old else i for i in finding.shift_ids))
 
 

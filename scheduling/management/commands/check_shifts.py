@@ -5,6 +5,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
+from assistans.models import Assistant, Client
 from scheduling import adapters
 from scheduling.rules import model as m
 from scheduling.rules.timeutil import fmt_local, fmt_minutes
@@ -72,8 +73,6 @@ class Command(BaseCommand):
 
 
 def _names(inp: m.CheckInput) -> dict:
-    from assistans.models import Assistant, Client
-
     assistants = {s.assistant_id for s in inp.shifts}
     clients = {s.client_id for s in inp.shifts}
     return {
