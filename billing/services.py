@@ -8,6 +8,7 @@ one it replaces. Each step is one transaction; a refused step changes nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
@@ -104,6 +105,10 @@ def _compute(provider: Provider, month: date, clients: list[Client]) -> list[_Co
     for finding in findings:
         for shift_id in finding.shift_ids:
             findings_by_shift[shift_id].append(finding)
+    # Only the reference period is wanted from remaining(): ask it without
+    # the shifts, which it would otherwise scan once per assistant.
+    probe = dataclasses.replace(inp, shifts=())
+    parties = {a.pk: _party(a) for a in Assistant.objects.filter(pk__in={s.assistant_id for s in inp.shifts})}
     computed = []
     for client in clients:
         grants = tuple(adapters.decision_to_grant(d) for d in decisions if d.client_id == client.pk)
@@ -126,10 +131,10 @@ def _compute(provider: Provider, month: date, clients: list[Client]) -> list[_Co
         except calculations.BillingError as exc:
             raise ReportError(exc.code, exc.message, exc.message_en) from exc
         assistant_ids = {tr.assistant_id for tr in report.time_reports}
-        assistants = {a.pk: _party(a) for a in Assistant.objects.filter(pk__in=assistant_ids)}
+        assistants = {a: parties[a] for a in assistant_ids}
         periods = {}
         for assistant_id in assistant_ids:
-            status = engine.remaining(inp, assistant_id, month_start)
+            status = engine.remaining(probe, assistant_id, month_start)
             periods[assistant_id] = (status.period.start, status.period.end) if status else None
         data = snapshot.build(
             report,

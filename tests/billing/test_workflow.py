@@ -111,6 +111,8 @@ def test_a_cap_excess_lands_on_the_client_of_the_latest_hours(alice):
     not_payable_b = {n["reason"]: n["minutes"] for n in reports[client_b.pk].snapshot["claim"]["not_payable"]}
     assert not_payable_a == []
     assert not_payable_b == {"W4": 220 * 60 - 12754}  # 212 h 34,3 min → 12 754 whole minutes payable
+    # the time report shows the assistant's declared reference period (M1)
+    assert reports[client_b.pk].snapshot["time_reports"][0]["reference_period"] == ["2026-03-01", "2026-03-31"]
 
 
 def test_hours_on_days_without_a_decision_are_flagged_not_priced(alice):
