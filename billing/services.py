@@ -222,11 +222,11 @@ def _save_draft(provider: Provider, month: date, item: _Computed, now: datetime)
             current.time_reports.all().delete()
         current.save()
     existing = set(current.time_reports.values_list("assistant_id", flat=True))
-    TimeReport.objects.bulk_create(
-        TimeReport(report=current, assistant_id=tr.assistant_id, minutes=tr.minutes.total)
-        for tr in item.report.time_reports
-        if tr.assistant_id not in existing
-    )
+    # One save per row (a handful per month), not bulk_create: the audit
+    # trail records each time report's creation through the save signal.
+    for tr in item.report.time_reports:
+        if tr.assistant_id not in existing:
+            TimeReport.objects.create(report=current, assistant_id=tr.assistant_id, minutes=tr.minutes.total)
     return current
 
 

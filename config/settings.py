@@ -4,6 +4,7 @@ from the environment (listed in .env.example); a wrong value fails loudly."""
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -57,10 +58,15 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "assistans",
     "scheduling",
     "billing",
+    "auditlog",
+    "axes",
+    "audit",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -74,6 +80,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Who and from where, for every audit entry written during the request.
+    "audit.middleware.AuditlogMiddleware",
+    # Last, as axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -120,6 +131,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# The login page lists the demo accounts and what each role sees (`make run`);
+# off everywhere else, since it names every account of the installation.
+DEMO_ACCOUNTS_HINT = envbool("DEMO_ACCOUNTS_HINT", False)
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Svenska")), ("en", _("English"))]
@@ -158,15 +172,45 @@ EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "assistanstid@localhost")
 
+# The API (api/, docs/api.md): personal tokens or the session, one error
+# format, throttling per token.
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ApiPermission"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": os.environ.get("API_TOKEN_RATE", "600/min"),
+        "user": os.environ.get("API_USER_RATE", "600/min"),
+    },
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "PAGE_SIZE": 50,
 }
-SPECTACULAR_SETTINGS = {"TITLE": "Assistanstid API", "VERSION": "1"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Assistanstid API",
+    "VERSION": "1",
+    "DESCRIPTION": "Brukare, beslut, assistenter, pass, månadsredovisningar och fakturor. Se docs/api.md.",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ShiftStatusEnum": "scheduling.models.Shift.Status",
+        "ReportStatusEnum": "billing.models.MonthlyReport.Status",
+    },
+}
 
 # Security. Production (DEBUG off) gets HTTPS-only cookies and HSTS; set
 # SECURE_SSL_REDIRECT=false only behind a proxy that already redirects.
@@ -180,8 +224,52 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
+    # The header only says the domain may be preloaded; the one-way step is
+    # the operator's submission to hstspreload.org (docs/security.md).
+    SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content Security Policy (django-csp 4): no inline script or style anywhere,
+# no framing. A view that needs more (the API docs) relaxes it for itself with
+# csp.decorators, never here (docs/security.md).
+from csp.constants import NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# How many reverse proxies in front of the app append to X-Forwarded-For; the
+# client's address for the audit trail and for axes is read behind them
+# (audit/network.py). 0: the socket's address.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+
+# Password guessing (django-axes): after AXES_FAILURE_LIMIT failed logins for
+# one username from one address, that pair is locked for AXES_COOLOFF_MINUTES.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "audit.network.client_ip"
+AXES_LOCKOUT_CALLABLE = "audit.views.locked_out"
+
+# The audit trail (django-auditlog, docs/security.md): one table, with the
+# provider of each entry (audit.AuditEntry).
+AUDITLOG_LOGENTRY_MODEL = "audit.AuditEntry"
 
 # Rule parameters marked [ours] in RULES.md that a provider may change.
 ASSISTANSTID = {
@@ -196,8 +284,18 @@ ASSISTANSTID = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every handler masks personnummer before it writes (audit/logging.py).
+    "filters": {"mask_personal_numbers": {"()": "audit.logging.MaskPersonalNumbers"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_personal_numbers"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Django's own default handlers (console, mail_admins, django.server) do
+    # not mask: its loggers write through ours instead.
+    "loggers": {
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"handlers": ["console"], "propagate": False},
+        # Every successful login is in axes' AccessLog table; the log keeps the warnings.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # The payout cycle (RULES.md §9, docs/payout.md). Beat runs both jobs every

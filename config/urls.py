@@ -9,4 +9,9 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("assistans.urls")),
     path("", include("billing.urls")),
+    path("", include("scheduling.urls")),
+    path("", include("scheduling.urls_changes")),
+    path("", include("audit.urls")),
+    path("api/", include("api.urls")),
+    path("", include("api.pages_urls")),
 ]

@@ -22,8 +22,11 @@ def test_the_demo_command_creates_a_realistic_provider(capsys):
     assert DEMO_PASSWORD in output and "samordnare" in output
     # every registry row passed full_clean on the way in; spot-check the logins work
     from django.contrib.auth import authenticate
+    from django.test import RequestFactory
 
-    assert authenticate(username="samordnare", password=DEMO_PASSWORD) is not None
+    # axes guards authenticate() and needs the request it came with.
+    request = RequestFactory().post("/login/")
+    assert authenticate(request, username="samordnare", password=DEMO_PASSWORD) is not None
 
 
 def test_the_demo_is_deterministic(django_db_blocker):

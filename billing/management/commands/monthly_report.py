@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from assistans.models import Client, Provider
+from audit.services import COMMAND_LINE, record_export
 from billing import exports, services
 from billing.models import MonthlyReport
 from billing.pdf import ClaimRenderer, ProviderSummaryRenderer, TimeReportRenderer
@@ -54,6 +55,16 @@ class Command(BaseCommand):
             raise CommandError(f"Inga pass eller redovisningar för {month:%Y-%m}.")
         out.mkdir(parents=True, exist_ok=True)
         written = [self._write(out, name, content) for name, content in self._files(reports, format, month)]
+        # Every format carries personnummer (FK's forms need them): recorded.
+        for report in reports:
+            record_export(
+                actor=None,
+                provider=provider_obj,
+                obj=report,
+                what=f"monthly_report {month:%Y-%m} {format}, brukare {report.client_id}",
+                contains_personal_numbers=True,
+                source=COMMAND_LINE,
+            )
         for path in written:
             self.stdout.write(str(path))
         self.stdout.write(self.style.SUCCESS(f"{len(written)} filer skrivna till {out}."))
