@@ -18,7 +18,8 @@ install: $(STAMP)
 run: install
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
 	DEBUG=true $(BIN)/python manage.py load_demo --if-empty
-	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@echo "Open http://127.0.0.1:8000/ and log in with one of the demo accounts above."
+	DEBUG=true DEMO_ACCOUNTS_HINT=true $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # Uses DATABASE_URL / REDIS_URL when set (CI: PostgreSQL and Redis), else SQLite.
 test: install

@@ -6,7 +6,8 @@ from tests.browser.conftest import login, shoot
 def test_coordinator_logs_in_and_sees_home(page, alice):
     login(page, alice.coordinator)
     expect(page.get_by_role("navigation", name="Huvudmeny")).to_be_visible()
-    expect(page.get_by_role("link", name="Brukare", exact=True)).to_be_visible()
+    menu = page.get_by_role("navigation", name="Huvudmeny")
+    expect(menu.get_by_role("link", name="Brukare", exact=True)).to_be_visible()
     shoot(page, "home-coordinator")
 
 

@@ -39,15 +39,20 @@ class Command(BaseCommand):
 
     def _print_logins_from_db(self):
         from assistans.models import Membership
+        from assistans.navigation import ROLE_SUMMARIES, role_summary
 
-        rows = [
-            (m.user.username, m.get_role_display(), "")
-            for m in Membership.objects.select_related("user").order_by("role", "user__username")
-        ]
-        self._print_logins(rows)
+        rank = {role: index for index, role in enumerate(ROLE_SUMMARIES)}
+        memberships = sorted(
+            Membership.objects.select_related("user").order_by("user__username"),
+            key=lambda m: rank.get(m.role, len(rank)),
+        )
+        self._print_logins([(m.user.username, m.get_role_display(), role_summary(m)) for m in memberships])
 
     def _print_logins(self, rows):
-        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
+        """The accounts with their roles, then the one password, as the last
+        lines before `make run` starts the server."""
+        self.stdout.write("\nDemo logins:")
         for username, role, description in rows:
-            self.stdout.write(f"  {username:<14} {role:<22} {description}")
+            self.stdout.write(f"  {username:<14} {role:<26} {description}")
+        self.stdout.write(self.style.SUCCESS(f"Password for every demo account: {DEMO_PASSWORD}"))
         self.stdout.write("")
