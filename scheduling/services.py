@@ -14,10 +14,18 @@ from django.utils.translation import gettext as _
 
 from assistans.models import Assistant, Client, Provider
 
-from . import adapters
-from .models import MonthLock, Shift, ShiftFinding
+from . import adapters, rules
+from .models import MonthLock, RuleException, Shift, ShiftFinding
 from .rules import model as m
-from .rules.timeutil import fmt_local, local_date, minutes_between, next_month
+from .rules.timeutil import (
+    LocalTimeError,
+    fmt_local,
+    local_date,
+    local_midnight,
+    make_aware,
+    minutes_between,
+    next_month,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +74,8 @@ def _refusal(code: str, data: ShiftData, message: str, message_en: str, hint: st
     )
 
 
-def _months(start: datetime, end: datetime) -> set[date]:
+def months_touched(start: datetime, end: datetime) -> set[date]:
+    """The first days of the local calendar months that ``[start, end)`` touches."""
     first = local_date(start).replace(day=1)
     last = local_date(end - timedelta(microseconds=1)).replace(day=1)
     months = {first}
@@ -77,7 +86,9 @@ def _months(start: datetime, end: datetime) -> set[date]:
 
 
 def _check_month_locks(data: ShiftData, client_id: int, start: datetime, end: datetime) -> None:
-    locked = MonthLock.objects.filter(client_id=client_id, month__in=_months(start, end)).order_by("month").first()
+    locked = (
+        MonthLock.objects.filter(client_id=client_id, month__in=months_touched(start, end)).order_by("month").first()
+    )
     if locked is not None:
         raise ShiftRefused(
             [
@@ -133,18 +144,70 @@ def _validate_segments(data: ShiftData) -> None:
         )
 
 
-@transaction.atomic
-def record_shift(
-    *, actor, provider: Provider, data: ShiftData, shift: Shift | None = None
-) -> tuple[Shift, list[m.Finding]]:
-    """Create (``shift`` None) or change a shift. Returns the saved shift and
-    the findings that concern it; raises ShiftRefused and saves nothing when
-    the engine refuses the change."""
+@dataclass(frozen=True)
+class ExceptionData:
+    """A reason to accept one rule's finding for the shift being saved (V4)."""
+
+    code: str
+    reason: str
+    compensatory_rest: str = ""
+
+
+#: Rules whose accepted break must name the compensatory rest given instead
+#: (ATL 13-14 §§: a deviation from daily or weekly rest is compensated).
+COMPENSATORY_REST_CODES = frozenset({"V1", "V3"})
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What saving ``data`` would give, without saving: the findings that
+    concern the shift (refusals included), whether it would be refused, and the
+    assistant's cap status in the reference period the shift starts in."""
+
+    findings: list[m.Finding]
+    refused: list[m.Finding]
+    cap: rules.CapStatus | None = None
+
+    @property
+    def needs_reason(self) -> list[m.Finding]:
+        """Warnings that may be accepted with a recorded reason and are not yet."""
+        return needs_reason(self.findings)
+
+
+def needs_reason(findings: list[m.Finding]) -> list[m.Finding]:
+    """The unaccepted warnings (V rules) that a recorded reason can accept (V4),
+    one per rule code."""
+    seen: dict[str, m.Finding] = {}
+    for finding in findings:
+        if finding.severity == m.Severity.WARNING and finding.exception_allowed and not finding.accepted:
+            seen.setdefault(finding.code, finding)
+    return list(seen.values())
+
+
+@dataclass
+class _Checked:
+    rule_shift: m.Shift
+    inp: m.CheckInput
+    findings: list[m.Finding]
+    own_ids: set
+    client_ids: set
+    #: Codes of the shift's warnings a reason may accept, before any given reason applied.
+    acceptable: set
+
+
+def _check_change(*, provider: Provider, data: ShiftData, shift: Shift | None, exceptions=(), lock: bool) -> _Checked:
+    """The one path every change of a shift takes through the rules: registry
+    and structure checks, month locks, then the engine over the affected
+    window. Raises ShiftRefused for what cannot be saved; saves nothing.
+    ``lock`` takes the assistants' row locks (saving); a preview reads only."""
     assistant_ids = sorted({data.assistant_id} | ({shift.assistant_id} if shift else set()))
-    # Lock the assistants' rows in a fixed order: two coordinators entering
-    # shifts for one assistant at the same moment are serialised here.
-    locked = {a.pk: a for a in Assistant.objects.select_for_update().filter(pk__in=assistant_ids, provider=provider)}
-    if data.assistant_id not in locked:
+    assistants = Assistant.objects.filter(pk__in=assistant_ids, provider=provider)
+    if lock:
+        # Lock the assistants' rows in a fixed order: two coordinators entering
+        # shifts for one assistant at the same moment are serialised here.
+        assistants = assistants.select_for_update().order_by("pk")
+    found = {a.pk for a in assistants}
+    if data.assistant_id not in found:
         raise ShiftRefused([_refusal("A0", data, _("Okänd assistent."), f"unknown assistant {data.assistant_id}")])
     if not Client.objects.filter(pk=data.client_id, provider=provider).exists():
         raise ShiftRefused([_refusal("A0", data, _("Okänd brukare."), f"unknown client {data.client_id}")])
@@ -177,9 +240,100 @@ def record_shift(
         exclude_shift_ids=[shift.pk] if shift else [],
     )
     findings = adapters.check(inp)
+    acceptable = {
+        f.code
+        for f in findings
+        if f.severity == m.Severity.WARNING and f.exception_allowed and rule_shift.id in f.shift_ids
+    }
+    given = tuple(
+        m.RuleException(e.code, rule_shift.id, e.reason, "", e.compensatory_rest)
+        for e in exceptions
+        if e.code in acceptable and e.reason.strip()
+    )
+    if given:
+        # Reasons given with this change count as recorded ones (V4); the rest
+        # rules read them too (a PAN 24 h exception changes what is allowed),
+        # so the check runs again with them.
+        inp = replace(inp, exceptions=inp.exceptions + given)
+        findings = adapters.check(inp)
     refused = [f for f in findings if f.severity == m.Severity.REFUSED and rule_shift.id in f.shift_ids]
     if refused:
         raise ShiftRefused(refused)
+    return _Checked(rule_shift, inp, findings, own_ids, client_ids, acceptable)
+
+
+def preview_shift(*, provider: Provider, data: ShiftData, shift: Shift | None = None, exceptions=()) -> Preview:
+    """Run exactly the checks ``record_shift`` runs for ``data`` and save
+    nothing: the findings that concern the shift (a refusal is reported, not
+    raised) and the assistant's remaining hours in the reference period."""
+    try:
+        checked = _check_change(provider=provider, data=data, shift=shift, exceptions=exceptions, lock=False)
+    except ShiftRefused as exc:
+        return Preview(findings=exc.findings, refused=exc.findings)
+    own = [f for f in checked.findings if checked.rule_shift.id in f.shift_ids]
+    cap = rules.remaining(checked.inp, data.assistant_id, data.start)
+    return Preview(findings=own, refused=[], cap=cap)
+
+
+def _validate_exceptions(
+    data: ShiftData, findings: list[m.Finding], acceptable: set, exceptions, require_reasons: bool
+) -> list:
+    """The given reasons for rules in ``acceptable`` (others are dropped: the
+    finding they were typed for is gone). Refuses (code V4) a missing
+    compensatory rest, and with ``require_reasons`` a warning still unaccepted."""
+    kept = [e for e in exceptions if e.code in acceptable and e.reason.strip()]
+    problems = []
+    for exception in kept:
+        if exception.code in COMPENSATORY_REST_CODES and not exception.compensatory_rest.strip():
+            problems.append(
+                _refusal(
+                    "V4",
+                    data,
+                    _("Ange vilken kompensationsvila assistenten får för avvikelsen från regel %(code)s.")
+                    % {"code": exception.code},
+                    f"compensatory rest missing for {exception.code}",
+                    _("Till exempel: ledigt 11 timmar i följd från 2026-03-07 14:00."),
+                )
+            )
+    if require_reasons:
+        for finding in needs_reason(findings):
+            problems.append(
+                _refusal(
+                    "V4",
+                    data,
+                    _("Passet bryter mot regel %(code)s. Det får sparas bara med ett skäl: %(message)s")
+                    % {"code": finding.code, "message": finding.message},
+                    f"reason required for {finding.code}",
+                    finding.hint,
+                )
+            )
+    if problems:
+        raise ShiftRefused(problems)
+    return kept
+
+
+@transaction.atomic
+def record_shift(
+    *,
+    actor,
+    provider: Provider,
+    data: ShiftData,
+    shift: Shift | None = None,
+    exceptions: tuple[ExceptionData, ...] | list[ExceptionData] = (),
+    require_reasons: bool = False,
+) -> tuple[Shift, list[m.Finding]]:
+    """Create (``shift`` None) or change a shift. Returns the saved shift and
+    the findings that concern it; raises ShiftRefused and saves nothing when
+    the engine refuses the change.
+
+    ``exceptions`` are reasons to accept rule breaks of this shift (V4); each
+    is stored as a ``RuleException`` and marks its findings accepted. With
+    ``require_reasons`` (the planning form) a warning that may be accepted
+    refuses the save until a reason is given."""
+    checked = _check_change(provider=provider, data=data, shift=shift, exceptions=exceptions, lock=True)
+    rule_shift, findings = checked.rule_shift, checked.findings
+    own_findings = [f for f in findings if rule_shift.id in f.shift_ids]
+    kept = _validate_exceptions(data, own_findings, checked.acceptable, exceptions, require_reasons)
 
     if shift is None:
         shift = Shift(provider=provider, created_by=actor)
@@ -211,10 +365,21 @@ def record_shift(
                 )
             ]
         ) from exc
+    for exception in kept:
+        RuleException.objects.update_or_create(
+            shift=shift,
+            code=exception.code,
+            defaults={
+                "reason": exception.reason.strip(),
+                "compensatory_rest": exception.compensatory_rest.strip(),
+                "recorded_by": actor,
+            },
+        )
 
+    unjudged = _h2_unjudged(checked.inp, checked.own_ids, data.client_id, data.start, data.end)
     findings = [_with_id(f, rule_shift.id, shift.pk) for f in findings]
-    own_ids = (own_ids - {NEW_SHIFT_ID}) | {shift.pk}
-    _store_findings(findings, own_ids, client_ids - own_ids)
+    own_ids = (checked.own_ids - {NEW_SHIFT_ID}) | {shift.pk}
+    _store_findings(findings, own_ids, checked.client_ids - own_ids, unjudged)
     return shift, [f for f in findings if shift.pk in f.shift_ids]
 
 
@@ -233,8 +398,9 @@ def delete_shift(*, actor, provider: Provider, shift: Shift) -> None:
         end=shift.end,
         exclude_shift_ids=[shift.pk],
     )
+    unjudged = _h2_unjudged(inp, own_ids, shift.client_id, shift.start, shift.end)
     shift.delete()
-    _store_findings(adapters.check(inp), own_ids, client_ids - own_ids)
+    _store_findings(adapters.check(inp), own_ids, client_ids - own_ids, unjudged)
 
 
 def _with_id(finding: m.Finding, old, new) -> m.Finding:
@@ -243,14 +409,34 @@ def _with_id(finding: m.Finding, old, new) -> m.Finding:
     return replace(finding, shift_ids=tuple(new if i == old else i for i in finding.shift_ids))
 
 
-def _store_findings(findings: list[m.Finding], own_ids: set, client_ids: set) -> None:
+#: The client clause of ``adapters.window_check_input`` loads the client's
+#: other shifts only this close to the change.
+CLIENT_REACH = timedelta(days=1)
+
+
+def _h2_unjudged(inp: m.CheckInput, own_ids: set, client_id: int, start: datetime, end: datetime) -> set:
+    """The assistant's shifts in the window whose double assistance (H2) this
+    check cannot judge: for another client, or farther from the change than
+    the client's other shifts were loaded. Their stored H2 findings stay."""
+    low, high = start - CLIENT_REACH, end + CLIENT_REACH
+    return {
+        s.id
+        for s in inp.shifts
+        if s.id in own_ids and not (s.client_id == client_id and s.start >= low and s.end <= high)
+    }
+
+
+def _store_findings(findings: list[m.Finding], own_ids: set, client_ids: set, h2_unjudged: set = frozenset()) -> None:
     """Replace the stored findings of the assistant's shifts in the window (all
-    rules) and of the client's other shifts (double assistance only)."""
-    ShiftFinding.objects.filter(shift_id__in=own_ids).delete()
+    rules, but H2 only where this check saw the client's other shifts) and of
+    the client's other shifts (double assistance only)."""
+    ShiftFinding.objects.filter(shift_id__in=own_ids).exclude(shift_id__in=h2_unjudged, code="H2").delete()
     ShiftFinding.objects.filter(shift_id__in=client_ids, code="H2").delete()
     rows = []
     for finding in findings:
         for shift_id in finding.shift_ids:
+            if finding.code == "H2" and shift_id in h2_unjudged:
+                continue
             if shift_id in own_ids or (shift_id in client_ids and finding.code == "H2"):
                 rows.append(_finding_row(finding, shift_id))
     ShiftFinding.objects.bulk_create(rows)
@@ -283,3 +469,106 @@ def recheck(*, provider: Provider, start: datetime, end: datetime) -> list[m.Fin
     findings = adapters.check(inp)
     _store_findings(findings, ids, set())
     return [f for f in findings if ids.intersection(f.shift_ids)]
+
+
+# --- Rolling out a basic schedule ------------------------------------------
+
+
+@dataclass(frozen=True)
+class CopyOutcome:
+    """One copy of one source shift: placed (``shift`` set, with its findings)
+    or not (``refusals`` say why)."""
+
+    source: Shift
+    start: datetime | None
+    end: datetime | None
+    shift: Shift | None = None
+    findings: list[m.Finding] = field(default_factory=list)
+    refusals: list[m.Finding] = field(default_factory=list)
+
+    @property
+    def placed(self) -> bool:
+        return self.shift is not None
+
+
+@dataclass(frozen=True)
+class CopyResult:
+    outcomes: list[CopyOutcome]
+    all_or_nothing: bool = False
+    #: All-or-nothing and something could not be placed: nothing was kept.
+    rolled_back: bool = False
+
+    @property
+    def placed(self) -> list[CopyOutcome]:
+        return [o for o in self.outcomes if o.placed and not self.rolled_back]
+
+    @property
+    def not_placed(self) -> list[CopyOutcome]:
+        return [o for o in self.outcomes if not o.placed]
+
+
+class _RollBack(Exception):
+    pass
+
+
+def _wall_clock_copy(source: Shift, days: int) -> tuple[datetime, datetime]:
+    """The source shift moved ``days`` local days on, at the same wall-clock
+    times (T2: a time that does not exist, or exists twice, on the new day is
+    refused by ``make_aware``)."""
+    start_local = source.start.astimezone(m.STOCKHOLM)
+    end_local = source.end.astimezone(m.STOCKHOLM)
+    start = make_aware(start_local.date() + timedelta(days=days), start_local.time().replace(tzinfo=None))
+    end = make_aware(end_local.date() + timedelta(days=days), end_local.time().replace(tzinfo=None))
+    return start, end
+
+
+def copy_week(
+    *, actor, provider: Provider, client: Client, monday: date, weeks: int, all_or_nothing: bool = False
+) -> CopyResult:
+    """Copy the client's shifts that start in the week from ``monday`` to each
+    of the ``weeks`` following weeks. Every copy goes through ``record_shift``
+    in its own savepoint, so one refusal does not lose the others; with
+    ``all_or_nothing`` a single refusal keeps none."""
+    week_start = local_midnight(monday)
+    week_end = local_midnight(monday + timedelta(days=7))
+    sources = list(
+        Shift.objects.filter(provider=provider, client=client, start__gte=week_start, start__lt=week_end)
+        .select_related("assistant")
+        .order_by("start", "assistant_id")
+    )
+    outcomes: list[CopyOutcome] = []
+    try:
+        with transaction.atomic():
+            for week in range(1, weeks + 1):
+                for source in sources:
+                    outcomes.append(_copy_one(actor, provider, source, week * 7))
+            if all_or_nothing and any(not o.placed for o in outcomes):
+                raise _RollBack
+    except _RollBack:
+        return CopyResult(outcomes, all_or_nothing=True, rolled_back=True)
+    return CopyResult(outcomes, all_or_nothing=all_or_nothing)
+
+
+def _copy_one(actor, provider: Provider, source: Shift, days: int) -> CopyOutcome:
+    try:
+        start, end = _wall_clock_copy(source, days)
+    except LocalTimeError as exc:
+        moved = source.start + timedelta(days=days)
+        data = ShiftData(source.assistant_id, source.client_id, moved, moved + (source.end - source.start))
+        return CopyOutcome(source, moved, None, refusals=[_refusal(exc.code, data, exc.message, exc.message_en)])
+    data = ShiftData(
+        assistant_id=source.assistant_id,
+        client_id=source.client_id,
+        start=start,
+        end=end,
+        kind=source.kind,
+        segments=list(source.segments),
+        double=source.double,
+        note=source.note,
+    )
+    try:
+        with transaction.atomic():
+            shift, findings = record_shift(actor=actor, provider=provider, data=data)
+    except ShiftRefused as exc:
+        return CopyOutcome(source, start, end, refusals=exc.findings)
+    return CopyOutcome(source, start, end, shift=shift, findings=findings)
