@@ -3,7 +3,7 @@ exceptions, and the month lock that billing sets when a report is submitted."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -167,3 +167,222 @@ class MonthLock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client} {self.month:%Y-%m}"
+
+
+# --- Day-to-day changes: staff absence, deviations, calendar feed ---------
+
+
+class StaffAbsence(models.Model):
+    """An assistant is away (a sick call, care of a child …) for some days. The
+    kind is kept for payroll; the planned shifts it touched are listed in
+    ``AbsenceShift`` rows, each with what became of it."""
+
+    class Kind(models.TextChoices):
+        SICK = "sick", _("Sjukdom")
+        CHILD_CARE = "child_care", _("Vård av barn")
+        VACATION = "vacation", _("Semester")
+        LEAVE = "leave", _("Tjänstledighet")
+        OTHER = "other", _("Annan frånvaro")
+
+    provider = models.ForeignKey(Provider, verbose_name=_("anordnare"), on_delete=models.PROTECT, related_name="+")
+    assistant = models.ForeignKey(
+        Assistant, verbose_name=_("assistent"), on_delete=models.PROTECT, related_name="staff_absences"
+    )
+    kind = models.CharField(_("typ av frånvaro"), max_length=12, choices=Kind.choices)
+    first_day = models.DateField(_("från och med"))
+    last_day = models.DateField(_("till och med"))
+    note = models.CharField(_("anteckning"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registrerad av"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("registrerad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("frånvaro för assistent")
+        verbose_name_plural = _("frånvaro för assistenter")
+        ordering = ["-first_day", "assistant"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_day__gte=F("first_day")),
+                name="staff_absence_last_after_first",
+                violation_error_message=_("Sista dagen kan inte ligga före första dagen."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assistant} {self.get_kind_display()} {self.first_day}–{self.last_day}"
+
+
+class AbsenceShift(models.Model):
+    """One planned shift of an absent assistant, as it was planned (a copy, so
+    payroll sees the planned hours even after the shift is gone), and what
+    became of it: given to a substitute, or left unstaffed (the shift is then
+    removed from the schedule, so nobody is paid or billed for it)."""
+
+    class Outcome(models.TextChoices):
+        REASSIGNED = "reassigned", _("Tillsatt med vikarie")
+        UNSTAFFED = "unstaffed", _("Obemannat, ej tillsatt")
+
+    absence = models.ForeignKey(
+        StaffAbsence, verbose_name=_("frånvaro"), on_delete=models.CASCADE, related_name="shifts"
+    )
+    client = models.ForeignKey(Client, verbose_name=_("brukare"), on_delete=models.PROTECT, related_name="+")
+    start = models.DateTimeField(_("planerad start"))
+    end = models.DateTimeField(_("planerat slut"))
+    kind = models.CharField(_("typ av tid"), max_length=10, choices=Kind.choices, default=Kind.ACTIVE)
+    segments = models.JSONField(_("delar"), default=list, blank=True)
+    outcome = models.CharField(_("utfall"), max_length=12, choices=Outcome.choices)
+    substitute = models.ForeignKey(
+        Assistant, verbose_name=_("vikarie"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    shift = models.ForeignKey(
+        Shift,
+        verbose_name=_("passet nu"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="absence_records",
+        help_text=_("Passet som vikarien arbetar; tomt när passet blev obemannat."),
+    )
+
+    class Meta:
+        verbose_name = _("pass under frånvaro")
+        verbose_name_plural = _("pass under frånvaro")
+        ordering = ["start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome="unstaffed", substitute__isnull=True)
+                | Q(outcome="reassigned", substitute__isnull=False),
+                name="absence_shift_substitute_iff_reassigned",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client} {self.start:%Y-%m-%d %H:%M} ({self.get_outcome_display()})"
+
+
+class Deviation(models.Model):
+    """An assistant's report that a shift went otherwise than planned, waiting
+    for a coordinator's decision. ``before`` and ``after`` are copies of the
+    shift's times and kind at the decision, so the log outlives the shift."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Väntar på beslut")
+        APPROVED = "approved", _("Godkänd")
+        REJECTED = "rejected", _("Avslagen")
+
+    provider = models.ForeignKey(Provider, verbose_name=_("anordnare"), on_delete=models.PROTECT, related_name="+")
+    shift = models.ForeignKey(
+        Shift, verbose_name=_("pass"), on_delete=models.SET_NULL, null=True, related_name="deviations"
+    )
+    assistant = models.ForeignKey(Assistant, verbose_name=_("assistent"), on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(Client, verbose_name=_("brukare"), on_delete=models.PROTECT, related_name="+")
+    actual_start = models.DateTimeField(_("faktisk start"))
+    actual_end = models.DateTimeField(_("faktiskt slut"))
+    kind = models.CharField(
+        _("typ av tid"),
+        max_length=10,
+        choices=Kind.choices,
+        blank=True,
+        help_text=_("Tomt: som planerat."),
+    )
+    note = models.CharField(_("anteckning"), max_length=500)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("rapporterad av"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    reported_at = models.DateTimeField(_("rapporterad"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("beslutad av"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("beslutad"), null=True, blank=True)
+    decision_note = models.CharField(_("motivering"), max_length=500, blank=True)
+    before = models.JSONField(_("före"), default=dict, blank=True)
+    after = models.JSONField(_("efter"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("avvikelse")
+        verbose_name_plural = _("avvikelser")
+        ordering = ["-reported_at"]
+        indexes = [models.Index(fields=["provider", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(actual_end__gt=F("actual_start")),
+                name="deviation_end_after_start",
+                violation_error_message=_("Slutet måste ligga efter starten."),
+            ),
+            models.UniqueConstraint(
+                fields=["shift"],
+                condition=Q(status="pending"),
+                name="one_pending_deviation_per_shift",
+                violation_error_message=_("Passet har redan en avvikelse som väntar på beslut."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending") | Q(decided_at__isnull=False),
+                name="deviation_decided_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assistant} {self.actual_start:%Y-%m-%d %H:%M} ({self.get_status_display()})"
+
+    @property
+    def before_span(self) -> str:
+        """The shift's times when decided (``2026-03-05 08:00–16:00``)."""
+        return _span(self.before)
+
+    @property
+    def after_span(self) -> str:
+        return _span(self.after)
+
+
+def _span(copy: dict) -> str:
+    if not copy:
+        return ""
+    from .rules.caps import fmt_span
+
+    return fmt_span(datetime.fromisoformat(copy["start"]), datetime.fromisoformat(copy["end"]))
+
+
+class CalendarToken(models.Model):
+    """The secret in an assistant's private calendar-feed address. Only its
+    SHA-256 is stored (the secret has 256 random bits, so a plain hash is
+    enough); a revoked or renewed token stops working at once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("användare"), on_delete=models.CASCADE, related_name="+"
+    )
+    assistant = models.ForeignKey(
+        Assistant, verbose_name=_("assistent"), on_delete=models.CASCADE, related_name="calendar_tokens"
+    )
+    token_hash = models.CharField(_("kontrollsumma"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("återkallad"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("senast hämtad"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("kalenderlänk")
+        verbose_name_plural = _("kalenderlänkar")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assistant"], condition=Q(revoked_at__isnull=True), name="one_live_calendar_token"
+            )
+        ]
+
+    def __str__(self) -> str:
+        state = _("återkallad") if self.revoked_at else _("aktiv")
+        return f"{self.assistant} ({state})"
