@@ -1,6 +1,7 @@
 """Benchmark of the monthly reports against a PostgreSQL GROUP BY.
 
-    .venv/bin/python bench/bench_reports.py [--scale 1.0] [--repeat N] [--seed 2026] [--profile]
+    .venv/bin/python bench/bench_reports.py [--scale 1.0] [--repeat N] [--seed 2026]
+        [--workers N] [--verify] [--profile]
 
 One run, one machine, one data set (``bench.load`` generates and caches it):
 
@@ -18,9 +19,16 @@ One run, one machine, one data set (``bench.load`` generates and caches it):
   ``billing.calculations.compute_month`` for every client with shifts in
   March (its March shifts, its earlier shifts as ``pool_history``, the
   findings touching its shifts, its decisions covering March, raised rates).
-  Shifts and findings are grouped by client once per provider (findings
-  indexed by shift id). Load, engine and report computation are timed
+  Shifts are grouped by client once per provider, findings through the ids
+  of the shifts they name. Load, engine and report computation are timed
   separately; the best of ``--repeat`` runs counts.
+
+  With ``--workers N`` the providers are dealt round-robin to N forked
+  processes (as ``scheduling.bulk.check_providers`` does). Each loads and
+  checks all its providers and keeps the inputs and findings; when every
+  worker has (a barrier), each computes its clients' reports. The report
+  phase is timed in wall time from the barrier to the last report, and the
+  whole run from the fork to the last report.
 
 Two ratios against the baseline (target <= 3x):
 
@@ -31,8 +39,11 @@ Two ratios against the baseline (target <= 3x):
    shift (the recording service stores them at every change). Loading those
    shifts and findings from the database is *not* included.
 
-``--profile`` prints a cProfile per stage (load, engine, reports; top 15 by
-own time) of one product run instead. Not a test: nothing asserts.
+``--verify`` also runs ``compute_month_exact`` (the piece-by-piece oracle)
+for every client, compares the reports and counts which path answered; the
+timings then include the check. ``--profile`` prints a cProfile per stage
+(load, engine, reports; top 15 by own time) of one product run instead.
+Not a test: nothing asserts.
 """
 
 from __future__ import annotations
@@ -46,7 +57,7 @@ import pstats
 import sys
 import time
 from collections import Counter, defaultdict
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -178,24 +189,32 @@ def raised_rates(connection) -> dict:
         return dict(cursor.fetchall())
 
 
-def reports_for_provider(inp, findings, raised: dict, totals: dict) -> None:
+def reports_for_provider(inp, findings, raised: dict, totals: dict, verify: bool = False) -> None:
     """Every client's MonthReport for March, as ``billing.services._compute``
-    builds them, with shifts and findings grouped by client once."""
+    builds them: each client's March shifts, its earlier shifts as the pool's
+    history, the findings on any of its shifts, its decisions covering March.
+    Shifts are grouped by client once, and findings once, through the ids of
+    the shifts they name (most shifts have none)."""
     from billing import calculations
 
-    month_start, month_end = PERIOD_START, PERIOD_END
+    month_start, month_end = PERIOD_START.astimezone(UTC), PERIOD_END.astimezone(UTC)
+    named = {shift_id for finding in findings for shift_id in finding.shift_ids}
+    client_of: dict = {}
     in_month: dict = defaultdict(list)
     history: dict = defaultdict(list)
     for shift in inp.shifts:
-        if shift.end <= month_start:
+        segments = shift.segments
+        if segments[-1].end <= month_start:
             history[shift.client_id].append(shift)
-        elif shift.start < month_end:
+        elif segments[0].start < month_end:
             in_month[shift.client_id].append(shift)
-    by_shift: dict = defaultdict(list)
+        if shift.id in named:
+            client_of[shift.id] = shift.client_id
+    client_findings: dict = defaultdict(list)
     for finding in findings:
-        for shift_id in finding.shift_ids:
-            by_shift[shift_id].append(finding)
-    last_day = month_end.date() - timedelta(days=1)
+        for client_id in {client_of[i] for i in finding.shift_ids if i in client_of}:
+            client_findings[client_id].append(finding)
+    last_day = month_end.astimezone(STOCKHOLM).date() - timedelta(days=1)
     grants: dict = defaultdict(list)
     for grant in inp.grants:  # the decisions covering the month, as _compute selects them
         if grant.start <= last_day and grant.end >= MONTH:
@@ -203,31 +222,25 @@ def reports_for_provider(inp, findings, raised: dict, totals: dict) -> None:
 
     rates = calculations.DEFAULT_RATES
     for client_id, shifts in in_month.items():
-        earlier = history.get(client_id, ())
-        seen: set = set()
-        client_findings = []
-        for group in (shifts, earlier):
-            for shift in group:
-                for finding in by_shift.get(shift.id, ()):
-                    if id(finding) not in seen:
-                        seen.add(id(finding))
-                        client_findings.append(finding)
         client_grants = grants.get(client_id, ())
         raised_here = {g.id: raised[g.id] for g in client_grants if g.id in raised} if raised else None
+        arguments = {
+            "client_id": client_id,
+            "month": MONTH,
+            "shifts": shifts,
+            "findings": client_findings.get(client_id, ()),
+            "grants": client_grants,
+            "rates": rates,
+            "raised_rates": raised_here,
+            "pool_history": history.get(client_id, ()),
+        }
         try:
-            report = calculations.compute_month(
-                client_id=client_id,
-                month=MONTH,
-                shifts=shifts,
-                findings=client_findings,
-                grants=client_grants,
-                rates=rates,
-                raised_rates=raised_here,
-                pool_history=earlier,
-            )
+            report = calculations.compute_month(**arguments)
         except calculations.BillingError as exc:
             totals["errors"][exc.code] += 1
             continue
+        if verify:
+            _verify(arguments, report, totals)
         totals["report_count"] += 1
         totals["time_reports"] += len(report.time_reports)
         totals["rows"] += sum(len(tr.rows) for tr in report.time_reports)
@@ -241,8 +254,58 @@ def reports_for_provider(inp, findings, raised: dict, totals: dict) -> None:
         totals["exhausted_pools"] += sum(1 for p in report.pools if p.remaining == 0)
 
 
-def run_product_once(history_days: int, stages: Stages | None = None) -> dict:
-    """Load, engine and reports; each stage's time is the time spent in it."""
+def _verify(arguments: dict, report, totals: dict) -> None:
+    """``--verify``: the report must equal the exact path's (the oracle), and
+    count which path answered."""
+    from billing import calculations
+
+    exact = calculations.compute_month_exact(**arguments)
+    if report != exact or repr(report) != repr(exact):
+        totals["verify"]["different"] += 1
+        print(f"  DIFFERENT from the exact path: client {arguments['client_id']}", flush=True)
+    try:
+        calculations._compute_month_summed(
+            *(arguments[k] for k in ("client_id", "month", "shifts", "findings", "grants", "rates")),
+            arguments["raised_rates"] or {},
+            {},
+            arguments["pool_history"],
+        )
+        totals["verify"]["summed"] += 1
+    except calculations._Fallback:
+        totals["verify"]["exact walk"] += 1
+
+
+def new_totals() -> dict:
+    return {
+        "report_count": 0, "time_reports": 0, "rows": 0, "payable_reports": 0, "exhausted_pools": 0,
+        "payable_minutes": 0, "fk_amount": Decimal("0.00"), "municipal_amount": Decimal("0.00"),
+        "not_payable": Counter(), "errors": Counter(), "verify": Counter(),
+    }  # fmt: skip
+
+
+def add_totals(total: dict, other: dict) -> None:
+    for key, value in other.items():
+        if isinstance(value, Counter):
+            total[key].update(value)
+        else:
+            total[key] += value
+
+
+def run_product_once(
+    history_days: int,
+    stages: Stages | None = None,
+    *,
+    provider_ids: list[int] | None = None,
+    barrier=None,
+    verify: bool = False,
+) -> dict:
+    """Load, engine and reports; each stage's time is the time spent in it.
+
+    Without ``barrier``, provider by provider (load, engine, reports). With
+    one (``--workers``), every provider is loaded and checked first and the
+    inputs and findings are kept; after the barrier (all workers done), the
+    reports are computed, so the report phase is timed on its own across
+    the workers."""
     from django.db import connection
 
     from scheduling import adapters
@@ -250,19 +313,31 @@ def run_product_once(history_days: int, stages: Stages | None = None) -> dict:
     stages = stages or Stages(False)
     check = engine_check()
     gc_timer = GcTimer()
-    totals: dict = {
-        "report_count": 0, "time_reports": 0, "rows": 0, "payable_reports": 0, "exhausted_pools": 0,
-        "payable_minutes": 0, "fk_amount": Decimal("0.00"), "municipal_amount": Decimal("0.00"),
-        "not_payable": Counter(), "errors": Counter(),
-    }  # fmt: skip
+    totals = new_totals()
     load = engine = reports = reports_gc = 0.0
     inputs = shifts = findings_count = 0
+    kept: list = []
+    began_all = time.perf_counter()
+
+    def compute(inp, findings) -> None:
+        nonlocal reports, reports_gc
+        gc.callbacks.append(gc_timer)
+        gc_before = gc_timer.seconds
+        stages.start("reports")
+        began = time.perf_counter()
+        reports_for_provider(inp, findings, raised, totals, verify)
+        reports += time.perf_counter() - began
+        stages.stop("reports")
+        gc.callbacks.remove(gc_timer)
+        reports_gc += gc_timer.seconds - gc_before
 
     stages.start("load")
     began = time.perf_counter()
     raised = raised_rates(connection)
     iterator = iter(
-        adapters.bulk_check_inputs(connection, start=PERIOD_START, end=PERIOD_END, history_days=history_days)
+        adapters.bulk_check_inputs(
+            connection, start=PERIOD_START, end=PERIOD_END, history_days=history_days, provider_ids=provider_ids
+        )
     )
     load += time.perf_counter() - began
     stages.stop("load")
@@ -284,17 +359,20 @@ def run_product_once(history_days: int, stages: Stages | None = None) -> dict:
         stages.stop("engine")
         findings_count += len(findings)
 
-        gc.callbacks.append(gc_timer)
-        gc_before = gc_timer.seconds
-        stages.start("reports")
-        began = time.perf_counter()
-        reports_for_provider(inp, findings, raised, totals)
-        reports += time.perf_counter() - began
-        stages.stop("reports")
-        gc.callbacks.remove(gc_timer)
-        reports_gc += gc_timer.seconds - gc_before
+        if barrier is None:
+            compute(inp, findings)
+        else:
+            kept.append((inp, findings))
         del inp, findings
     connection.close()
+    checked_at = time.perf_counter()
+    reports_from = reports_to = None
+    if barrier is not None:
+        barrier.wait()
+        reports_from = time.perf_counter()
+        for inp, findings in kept:
+            compute(inp, findings)
+        reports_to = time.perf_counter()
     return {
         "load": load,
         "engine": engine,
@@ -305,12 +383,85 @@ def run_product_once(history_days: int, stages: Stages | None = None) -> dict:
         "inputs": inputs,
         "shifts": shifts,
         "findings": findings_count,
+        "began": began_all,
+        "checked_at": checked_at,
+        "reports_from": reports_from,
+        "reports_to": reports_to,
+        "peak_rss": peak_rss_bytes(),
         **totals,
     }
 
 
-def run_product(history_days: int, repeat: int) -> dict:
-    runs = [run_product_once(history_days) for _ in range(repeat)]
+def _worker(index: int, provider_ids: list[int], history_days: int, barrier, queue, verify: bool) -> None:
+    try:
+        result = run_product_once(history_days, provider_ids=provider_ids, barrier=barrier, verify=verify)
+    except BaseException as exc:  # tell the parent, and release the other workers
+        barrier.abort()
+        queue.put((index, f"{type(exc).__name__}: {exc}"))
+        raise
+    queue.put((index, result))
+
+
+def run_product_parallel(history_days: int, workers: int, verify: bool = False) -> dict:
+    """Providers dealt round-robin to ``workers`` forked processes (as
+    ``scheduling.bulk.check_providers`` does). Each loads and checks its
+    providers; then, when all have, each computes its clients' reports.
+
+    * ``total``: wall time from the fork to the last worker's last report;
+    * ``reports``: wall time of the report phase, from the barrier to the
+      last worker's last report (both cores busy with reports only);
+    * ``load``/``engine``: summed over the workers (CPU-time-like), for reference."""
+    import multiprocessing
+
+    from django.db import connections
+
+    from scheduling.bulk import providers_with_shifts
+
+    ids = providers_with_shifts(PERIOD_START, PERIOD_END)
+    connections.close_all()  # forked workers must not share the parent's socket
+    context = multiprocessing.get_context("fork")
+    barrier = context.Barrier(workers)
+    queue = context.Queue()
+    began = time.perf_counter()
+    processes = [
+        context.Process(target=_worker, args=(index, ids[index::workers], history_days, barrier, queue, verify))
+        for index in range(workers)
+    ]
+    for process in processes:
+        process.start()
+    results = [queue.get() for _ in processes]
+    for process in processes:
+        process.join()
+    failed = [result for _, result in results if isinstance(result, str)]
+    if failed:
+        raise RuntimeError(f"a worker failed: {failed}")
+    parts = [result for _, result in sorted(results, key=lambda item: item[0])]
+    total = new_totals()
+    for part in parts:
+        add_totals(total, {key: part[key] for key in total})
+    end = max(part["reports_to"] for part in parts)
+    return {
+        **total,
+        "workers": workers,
+        "load": sum(part["load"] for part in parts),
+        "engine": sum(part["engine"] for part in parts),
+        "load_engine_wall": max(part["checked_at"] for part in parts) - began,
+        "reports_cpu": sum(part["reports"] for part in parts),
+        "reports_gc": sum(part["reports_gc"] for part in parts),
+        "reports": end - min(part["reports_from"] for part in parts),
+        "total": end - began,
+        "inputs": sum(part["inputs"] for part in parts),
+        "shifts": sum(part["shifts"] for part in parts),
+        "findings": sum(part["findings"] for part in parts),
+        "peak_rss": max(part["peak_rss"] for part in parts),
+    }
+
+
+def run_product(history_days: int, repeat: int, workers: int = 1, verify: bool = False) -> dict:
+    if workers > 1:
+        runs = [run_product_parallel(history_days, workers, verify) for _ in range(repeat)]
+    else:
+        runs = [run_product_once(history_days, verify=verify) for _ in range(repeat)]
     best = min(runs, key=lambda r: r["total"])
     best["runs"] = [round(r["total"], 2) for r in runs]
     best["best_reports"] = min(r["reports"] for r in runs)
@@ -347,6 +498,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--repeat", type=int, default=1, help="warm baseline runs and product runs (best counts)")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="worker processes for the product (providers dealt round-robin)"
+    )
+    parser.add_argument(
+        "--verify", action="store_true", help="also run the exact path for every client and compare (slow)"
+    )
     parser.add_argument("--profile", action="store_true", help="print a per-stage cProfile of one product run instead")
     parser.add_argument("--skip-product", action="store_true")
     args = parser.parse_args(argv)
@@ -385,19 +542,32 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     rss_before = rss_bytes()
-    product = run_product(history_days, args.repeat)
-    peak = peak_rss_bytes()
+    product = run_product(history_days, args.repeat, args.workers, args.verify)
+    peak = product.get("peak_rss") or peak_rss_bytes()
+    workers = args.workers
     print(
         f"\nproduct: bulk load + engine per provider + compute_month per client "
-        f"({product['inputs']} inputs, {product['shifts']} shifts, {product['findings']} findings)"
+        f"({product['inputs']} inputs, {product['shifts']} shifts, {product['findings']} findings"
+        + (f"; {workers} worker processes" if workers > 1 else "; one process")
+        + ")"
     )
-    print(f"  {'load (SQL + CheckInput)':<40} {product['load']:8.2f} s")
-    print(f"  {'engine check':<40} {product['engine']:8.2f} s")
-    print(
-        f"  {'reports (group + compute_month)':<40} {product['reports']:8.2f} s  "
-        f"(of which cyclic GC {product['reports_gc']:.2f} s)"
-    )
-    print(f"  {'total':<40} {product['total']:8.2f} s  (runs: {product['runs']})")
+    if workers > 1:
+        print(f"  {'load (SQL + CheckInput), all workers':<40} {product['load']:8.2f} s")
+        print(f"  {'engine check, all workers':<40} {product['engine']:8.2f} s")
+        print(f"  {'load + engine, wall':<40} {product['load_engine_wall']:8.2f} s")
+        print(
+            f"  {'reports phase, wall':<40} {product['reports']:8.2f} s  "
+            f"(in the workers {product['reports_cpu']:.2f} s, of which cyclic GC {product['reports_gc']:.2f} s)"
+        )
+        print(f"  {'total, wall':<40} {product['total']:8.2f} s  (runs: {product['runs']})")
+    else:
+        print(f"  {'load (SQL + CheckInput)':<40} {product['load']:8.2f} s")
+        print(f"  {'engine check':<40} {product['engine']:8.2f} s")
+        print(
+            f"  {'reports (group + compute_month)':<40} {product['reports']:8.2f} s  "
+            f"(of which cyclic GC {product['reports_gc']:.2f} s)"
+        )
+        print(f"  {'total':<40} {product['total']:8.2f} s  (runs: {product['runs']})")
     print(
         f"  {product['report_count']} monthly reports ({product['payable_reports']} with an FK amount > 0), "
         f"{product['time_reports']} time reports, {product['rows']} rows, "
@@ -410,6 +580,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  not payable minutes by reason: {dict(sorted(product['not_payable'].items()))}")
     if product["errors"]:
         print(f"  BillingError by code (clients without a report): {dict(product['errors'])}")
+    if args.verify:
+        checked = product["verify"]
+        print(
+            f"  verify against compute_month_exact: {checked['different']} different; answered by the summed "
+            f"path {checked['summed']}, by the exact walk {checked['exact walk']} (the timings include the check)"
+        )
 
     full = product["total"] / baseline["total"]
     stored = product["best_reports"] / baseline["total"]
@@ -418,7 +594,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"ratio 2, reports from stored findings (compute_month only, shifts and findings in memory; "
           f"loading them not counted) / baseline: {stored:.2f}x "
           f"(target <= {TARGET_RATIO:.0f}x) {'OK' if stored <= TARGET_RATIO else 'MISSED'}")  # fmt: skip
-    print(f"peak RSS: {gib(peak)} (before product {gib(rss_before)})")
+    print(f"peak RSS: {gib(peak)}" + (" (largest worker)" if workers > 1 else f" (before product {gib(rss_before)})"))
     return 0
 
 

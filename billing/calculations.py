@@ -52,14 +52,17 @@ Readings (also in ``docs/billing.md``)
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 from functools import lru_cache
-from itertools import pairwise
+from itertools import islice, pairwise
+from math import lcm
+from operator import itemgetter
 
 from scheduling.rules.model import RULESET_VERSION, STOCKHOLM, Finding, Grant, Kind, Payer, Severity, Shift
 from scheduling.rules.timeutil import local_midnight, next_month, split_by_local_day
@@ -815,7 +818,7 @@ def _check_m1(time_reports: tuple[TimeReport, ...], claims: tuple[Claim, ...]) -
             )
 
 
-def compute_month(
+def compute_month_exact(
     *,
     client_id: int | str,
     month: date,
@@ -827,7 +830,11 @@ def compute_month(
     municipal_rates: Mapping[int | str, Decimal] | None = None,
     pool_history: Sequence[Shift] = (),
 ) -> MonthReport:
-    """The month's time reports (FK 3059) and claims (FK 3057 and municipal) for one client.
+    """The month's time reports (FK 3059) and claims (FK 3057 and municipal) for one client,
+    piece by piece: every shift cut into atoms at local midnights and finding
+    edges, and the pools consumed atom by atom in time order. The reference
+    reading of the rules above; :func:`compute_month` takes it whenever a pool
+    can run out, and the tests hold the fast path to it.
 
     ``shifts``: the client's shifts overlapping the month (any assistant).
     ``pool_history``: the client's earlier shifts in the decision periods that
@@ -866,3 +873,446 @@ def compute_month(
         grant_ids=tuple(sorted((g.id for g in grants if g.start <= month_end and g.end >= month), key=str)),
         rates_used=tuple(sorted(used, key=lambda r: (r.kind, r.year, r.rate, str(r.grant_id)))),
     )
+
+
+# --------------------------------------------------------------------------- the month, summed
+
+
+class _Fallback(Exception):
+    """The summed path does not apply here; :func:`compute_month_exact` decides (and raises)."""
+
+
+#: Instant → epoch minute and epoch minute → UTC instant, shared across calls:
+#: shift edges fall on few distinct instants (quarter hours). Equal instants
+#: in any zone hash alike, so the cache is keyed by the instant, not the object.
+_MINUTES: dict[datetime, int] = {}
+_INSTANTS: dict[int, datetime] = {}
+_CACHE_LIMIT = 1 << 18
+
+
+def _minute(instant: datetime) -> int:
+    """:func:`_to_min` through the cache; a naive instant leaves the summed path."""
+    minute = _MINUTES.get(instant)
+    if minute is None:
+        if instant.tzinfo is None or instant.utcoffset() is None:
+            raise _Fallback
+        if len(_MINUTES) >= _CACHE_LIMIT:
+            _MINUTES.clear()
+        minute = _MINUTES[instant] = (instant - _EPOCH) // _MINUTE
+    return minute
+
+
+def _instant(minute: int) -> datetime:
+    instant = _INSTANTS.get(minute)
+    if instant is None:
+        if len(_INSTANTS) >= _CACHE_LIMIT:
+            _INSTANTS.clear()
+        instant = _INSTANTS[minute] = _from_min(minute)
+    return instant
+
+
+@dataclass(frozen=True, slots=True)
+class _Calendar:
+    """Local days from ``first`` on and the epoch minute each one starts at."""
+
+    first: date
+    days: tuple[date, ...]
+    midnights: tuple[int, ...]
+
+    def index(self, day: date) -> int:
+        return (day - self.first).days
+
+
+_YEARS_BACK, _YEARS_AHEAD = 12, 3
+
+
+@lru_cache(maxsize=8)
+def _calendar(year: int) -> _Calendar:
+    """The local midnights from ``year - 12`` to the end of ``year + 3`` (T1:
+    Europe/Stockholm, so the DST days are 23 and 25 hours long). A piece
+    outside leaves the summed path."""
+    first, stop = date(year - _YEARS_BACK, 1, 1), date(year + _YEARS_AHEAD + 1, 1, 1)
+    days = tuple(first + timedelta(days=n) for n in range((stop - first).days + 1))
+    return _Calendar(first, days, tuple(_to_min(local_midnight(day)) for day in days))
+
+
+def _slots(grants: Sequence[Grant], calendar: _Calendar, m0: int, m1: int) -> tuple[int, list[int], list]:
+    """Days ``base`` .. ``m1`` as slots: runs of days with the same first
+    decision (the one a payable minute goes to while no pool runs out, G4)
+    on the same side of the month's start. Days before ``base`` are outside
+    every decision and before the month: nothing there is reported or
+    consumed. Returns ``(base, slot of day base + j, [(first, in_month)])``."""
+    last = len(calendar.days) - 1
+    spans = []
+    for grant in sorted(grants, key=lambda g: (g.payer != Payer.FK, g.start, str(g.id))):
+        lo, hi = max(0, calendar.index(grant.start)), min(last, calendar.index(grant.end))
+        if lo <= hi:
+            spans.append((grant, lo, hi))
+    base = min([lo for _, lo, _ in spans if lo < m1] + [m0])
+    edges = sorted({base, m0, m1} | {x for _, lo, hi in spans for x in (lo, hi + 1) if base < x < m1})
+    slot_of: list[int] = []
+    info: list[tuple[Grant | None, bool]] = []
+    for lo, hi in pairwise(edges):
+        first = next((grant for grant, a, b in spans if a <= lo <= b), None)
+        slot_of.extend([len(info)] * (hi - lo))
+        info.append((first, lo >= m0))
+    return base, slot_of, info
+
+
+@lru_cache(maxsize=256)
+def _scaled_factors(wait: str | None, standby: str | None) -> tuple[int, dict[Kind, int]]:
+    """``(d, {kind: factor × d})`` with ``d`` the least common denominator of
+    the factors, so converted minutes are one integer sum over ``d`` (G3)."""
+    factors = Factors() if wait is None else _factors(wait, standby)
+    scale = lcm(factors.wait.denominator, factors.standby.denominator)
+    return scale, {kind: int(factors.of(kind) * scale) for kind in Kind}
+
+
+def _converted_sum(minutes: Iterable[tuple[tuple[Grant | None, Kind], int]]) -> Fraction:
+    """Σ minutes × the factor of their decision and kind, exact: whole
+    numerators per denominator, one ``Fraction`` per denominator."""
+    numerators: dict[int, int] = {}
+    for (grant, kind), n in minutes:
+        scale, multipliers = (
+            _scaled_factors(None, None) if grant is None else _scaled_factors(grant.wait_factor, grant.standby_factor)
+        )
+        numerators[scale] = numerators.get(scale, 0) + n * multipliers.get(kind, scale)
+    return sum((Fraction(numerator, scale) for scale, numerator in numerators.items()), Fraction(0))
+
+
+def _summed_claim(
+    payer: Payer,
+    minutes: Mapping[Kind, int],
+    all_minutes: Mapping[tuple[Grant | None, Kind], int],
+    payable: Mapping[Kind, int],
+    payable_minutes: Mapping[tuple[Grant, Kind], int],
+    unpaid: Mapping[str, int],
+    price: dict[Grant, RateUsed],
+) -> Claim:
+    """:func:`_claim` from minutes already summed per decision and kind."""
+    by_rate: dict[tuple[str, Decimal], list] = defaultdict(list)
+    for (grant, kind), n in payable_minutes.items():
+        rate = price[grant]
+        by_rate[rate.kind, rate.rate].append(((grant, kind), n))
+    lines = _rate_lines({key: _converted_sum(items) for key, items in by_rate.items()})
+    return Claim(
+        payer,
+        KindMinutes.of(minutes),
+        _converted_sum(all_minutes.items()),
+        KindMinutes.of(payable),
+        _converted_sum(payable_minutes.items()),
+        tuple(
+            NotPayable(reason, n)
+            for reason, n in sorted(unpaid.items(), key=lambda item: (_order_of_reason(item[0]), item[0]))
+            if n
+        ),
+        lines,
+        total_amount(lines),
+    )
+
+
+def _compute_month_summed(
+    client_id: int | str,
+    month: date,
+    shifts: Sequence[Shift],
+    findings: Sequence[Finding],
+    grants: Sequence[Grant],
+    rates: RateTable,
+    raised: Mapping[int | str, Decimal],
+    municipal: Mapping[int | str, Decimal],
+    pool_history: Sequence[Shift],
+) -> MonthReport:
+    """The same report as :func:`compute_month_exact`, from whole minutes
+    summed per (slot of days, kind) instead of atoms.
+
+    When no decision's pool can run out (its payable minutes up to the
+    month's end, converted, fit in it), every payable minute of a day goes to
+    that day's first decision (G4), so time order does not matter and the
+    pools, claims and amounts follow from sums. Shifts are cut only where a
+    row needs it: at local midnights and at the month's end; the finding
+    cuts are walked only on the shifts they touch. Raises :class:`_Fallback`
+    when a pool could run out, on overlapping rows of one assistant, on bad
+    input, and when pricing fails, so the exact path gives the answer or the
+    error."""
+    if isinstance(month, datetime) or month.day != 1 or any(grant.client_id != client_id for grant in grants):
+        raise _Fallback
+    if len({grant.id for grant in grants}) != len(grants):
+        raise _Fallback
+    try:
+        sizes = {grant.id: grant_pool_minutes(grant) for grant in grants}
+        for grant in grants:
+            Factors.of_grant(grant)
+    except ValueError:
+        raise _Fallback from None
+    calendar = _calendar(month.year)
+    midnights, days = calendar.midnights, calendar.days
+    m0, m1 = calendar.index(month), calendar.index(next_month(month))
+    horizon = midnights[m1]
+    base, slot_of, slot_info = _slots(grants, calendar, m0, m1)
+
+    by_id: dict[int | str, Shift] = {shift.id: shift for shift in pool_history}
+    by_id.update({shift.id: shift for shift in shifts})
+
+    cuts: dict[int | str, list[tuple[int, int, str]]] = {}
+    order: dict[int | str, int] | None = None
+    for finding in findings:
+        if finding.severity != Severity.NOT_PAYABLE or finding.minutes <= 0:
+            continue
+        if finding.client_id is not None and finding.client_id != client_id:
+            continue
+        try:
+            if not finding.shift_ids and order is None:
+                ordered = sorted(by_id.values(), key=lambda s: (_to_min(s.start), str(s.assistant_id), str(s.id)))
+                order = {shift.id: index for index, shift in enumerate(ordered)}
+            pieces = _finding_cuts(finding, by_id, order or {})
+        except (ValueError, TypeError, IndexError):
+            raise _Fallback from None
+        for sid, a, b in pieces:
+            cuts.setdefault(sid, []).append((a, b, finding.code))
+
+    # The one pass over every piece of every shift: minutes per (slot, kind),
+    # cut minutes per (slot, reason), and the month's pieces per assistant.
+    totals: dict[tuple[int, Kind], int] = {}
+    cut_totals: dict[tuple[int, Kind], int] = {}
+    cut_reasons: dict[tuple[int, str], int] = {}
+    pieces_by: dict[int | str, list[tuple[int, int, int | str, Kind, int]]] = {}
+    cache, minute_of = _MINUTES, _minute
+    for shift in by_id.values():
+        segments = shift.segments
+        if shift.client_id != client_id or not segments:
+            raise _Fallback
+        shift_cuts = cuts.get(shift.id) if cuts else None
+        mine = None
+        for seg_start, seg_end, kind in segments:
+            a = cache.get(seg_start)
+            if a is None:
+                a = minute_of(seg_start)
+            b = cache.get(seg_end)
+            if b is None:
+                b = minute_of(seg_end)
+            if b > horizon:
+                b = horizon
+            if a >= b:
+                continue
+            i = bisect_right(midnights, a) - 1
+            if i < 0:
+                raise _Fallback
+            while True:
+                next_midnight = midnights[i + 1]
+                e = b if b <= next_midnight else next_midnight
+                j = i - base
+                if j >= 0:
+                    key = (slot_of[j], kind)
+                    totals[key] = totals.get(key, 0) + e - a
+                    if shift_cuts is not None:
+                        edges = sorted({a, e} | {x for lo, hi, _ in shift_cuts for x in (lo, hi) if a < x < e})
+                        for lo, hi in pairwise(edges):
+                            codes = [code for ca, cb, code in shift_cuts if ca <= lo and hi <= cb]
+                            if codes:
+                                reason_key = (key[0], min(codes, key=_reason_rank))
+                                cut_reasons[reason_key] = cut_reasons.get(reason_key, 0) + hi - lo
+                                cut_totals[key] = cut_totals.get(key, 0) + hi - lo
+                    if i >= m0:
+                        if mine is None:
+                            mine = pieces_by.get(shift.assistant_id)
+                            if mine is None:
+                                mine = pieces_by[shift.assistant_id] = []
+                        mine.append((a, e, shift.id, kind, i))
+                if e == b:
+                    break
+                a, i = e, i + 1
+
+    # Sums per payer (the month) and per decision (the pools, G2).
+    def payer_of(first: Grant | None) -> Payer:
+        return first.payer if first is not None else Payer.FK
+
+    sections = {payer: ({}, {}, {}, {}, {}) for payer in (Payer.FK, Payer.MUNICIPALITY)}
+    pool_before: dict[int | str, dict[Kind, int]] = defaultdict(dict)
+    pool_in_month: dict[int | str, dict[Kind, int]] = defaultdict(dict)
+    for (slot, kind), n in totals.items():
+        first, in_month = slot_info[slot]
+        uncut = n - cut_totals.get((slot, kind), 0)
+        if not in_month:
+            if first is not None and uncut:
+                used = pool_before[first.id]
+                used[kind] = used.get(kind, 0) + uncut
+            continue
+        minutes, all_minutes, payable, payable_minutes, unpaid = sections[payer_of(first)]
+        minutes[kind] = minutes.get(kind, 0) + n
+        all_minutes[first, kind] = all_minutes.get((first, kind), 0) + n
+        if not uncut:
+            continue
+        if first is None:
+            unpaid[NO_DECISION] = unpaid.get(NO_DECISION, 0) + uncut
+            continue
+        payable[kind] = payable.get(kind, 0) + uncut
+        payable_minutes[first, kind] = payable_minutes.get((first, kind), 0) + uncut
+        used = pool_in_month[first.id]
+        used[kind] = used.get(kind, 0) + uncut
+    for (slot, reason), n in cut_reasons.items():
+        first, in_month = slot_info[slot]
+        if in_month:
+            unpaid = sections[payer_of(first)][4]
+            unpaid[reason] = unpaid.get(reason, 0) + n
+
+    ordered_grants = sorted(grants, key=lambda g: (g.payer != Payer.FK, g.start, str(g.id)))
+    pools = []
+    for grant in ordered_grants:
+        before = _converted_sum(((grant, kind), n) for kind, n in pool_before.get(grant.id, {}).items())
+        in_month = _converted_sum(((grant, kind), n) for kind, n in pool_in_month.get(grant.id, {}).items())
+        if before + in_month > sizes[grant.id]:
+            raise _Fallback  # the pool runs out: minutes are taken in time order
+        pools.append(PoolUsage(grant.id, grant.payer, grant.start, grant.end, sizes[grant.id], before, in_month))
+
+    price: dict[Grant, RateUsed] = {}
+    try:
+        for payer in (Payer.FK, Payer.MUNICIPALITY):
+            for grant, _kind in sections[payer][3]:
+                if grant not in price:
+                    price[grant] = _price_grant(grant, month, rates, raised, municipal)
+    except BillingError:
+        raise _Fallback from None  # the exact path raises the first error in time order
+    claim = _summed_claim(Payer.FK, *sections[Payer.FK], price)
+    municipal_claim = _summed_claim(Payer.MUNICIPALITY, *sections[Payer.MUNICIPALITY], price)
+
+    # Rows: an assistant's pieces in time order, merged where the exact path
+    # merges atoms (same shift, kind, day and payer, and contiguous).
+    payers = [payer_of(slot_info[slot_of[i - base]][0]) for i in range(m0, m1)]
+    instants, instant, new_row = _INSTANTS, _instant, _new_time_row
+    row_minutes: dict[tuple[Payer, Kind], int] = {}
+    reports = []
+    for assistant_id, pieces in pieces_by.items():
+        pieces.sort(key=_piece_start)
+        pieces.append(_LAST_PIECE)
+        rows = []
+        sums: dict[tuple[Payer, Kind], int] = {}
+        ca, cb, csid, ckind, ci = pieces[0]
+        for a, b, sid, kind, i in islice(pieces, 1, None):
+            if a < cb:
+                raise _Fallback  # overlapping pieces: the exact order is by shift id
+            if a == cb and sid == csid and i == ci and kind == ckind:
+                cb = b
+                continue
+            n = cb - ca
+            payer = payers[ci - m0]
+            key = (payer, ckind)
+            sums[key] = sums.get(key, 0) + n
+            start_at = instants.get(ca) or instant(ca)
+            end_at = instants.get(cb) or instant(cb)
+            rows.append(new_row(days[ci], start_at, end_at, ckind, n, payer, csid))
+            ca, cb, csid, ckind, ci = a, b, sid, kind, i
+        by_kind: dict[Kind, int] = {}
+        for (payer, kind), n in sums.items():
+            by_kind[kind] = by_kind.get(kind, 0) + n
+            row_minutes[payer, kind] = row_minutes.get((payer, kind), 0) + n
+        reports.append(TimeReport(assistant_id, tuple(rows), KindMinutes.of(by_kind)))
+    if len({str(report.assistant_id) for report in reports}) != len(reports):
+        raise _Fallback
+    reports.sort(key=lambda report: str(report.assistant_id))
+    time_reports = tuple(reports)
+
+    # M1 from the row sums; on a mismatch the exact path checks (and raises).
+    for section in (claim, municipal_claim):
+        rows_sum = KindMinutes.of({kind: n for (payer, kind), n in row_minutes.items() if payer == section.payer})
+        if rows_sum != section.minutes or section.payable.total + section.not_payable_minutes != section.minutes.total:
+            raise _Fallback
+
+    month_end = next_month(month) - timedelta(days=1)
+    return MonthReport(
+        client_id=client_id,
+        month=month,
+        time_reports=time_reports,
+        claim=claim,
+        municipal=municipal_claim,
+        pools=tuple(p for p in pools if p.start <= month_end and p.end >= month),
+        grant_ids=tuple(sorted((g.id for g in grants if g.start <= month_end and g.end >= month), key=str)),
+        rates_used=tuple(sorted(set(price.values()), key=lambda r: (r.kind, r.year, r.rate, str(r.grant_id)))),
+    )
+
+
+_piece_start = itemgetter(0)
+
+#: Closes the last run of an assistant's pieces (starts after every minute).
+_LAST_PIECE = (1 << 62, 1 << 62, object(), None, -1)
+
+_ROW_FIELDS = ("day", "start", "end", "kind", "minutes", "payer", "shift_id")
+assert tuple(f.name for f in fields(TimeRow)) == _ROW_FIELDS
+_set_row = tuple(getattr(TimeRow, name).__set__ for name in _ROW_FIELDS)
+
+
+def _new_time_row(
+    day: date, start: datetime, end: datetime, kind: Kind, minutes: int, payer: Payer, shift_id: int | str
+) -> TimeRow:
+    """``TimeRow(...)`` at half the cost: a frozen dataclass's ``__init__``
+    goes through ``object.__setattr__`` per field; this sets the slots
+    directly. Same object, no checks skipped (the class has none)."""
+    row = object.__new__(TimeRow)
+    set_day, set_start, set_end, set_kind, set_minutes, set_payer, set_shift = _set_row
+    set_day(row, day)
+    set_start(row, start)
+    set_end(row, end)
+    set_kind(row, kind)
+    set_minutes(row, minutes)
+    set_payer(row, payer)
+    set_shift(row, shift_id)
+    return row
+
+
+def _price_grant(
+    grant: Grant,
+    month: date,
+    rates: RateTable,
+    raised: Mapping[int | str, Decimal],
+    municipal: Mapping[int | str, Decimal],
+) -> RateUsed:
+    """:func:`_price` for a decision's minutes in ``month`` (one year)."""
+    year = month.year
+    if grant.payer == Payer.FK and grant.id in raised:
+        return RateUsed("raised", year, rates.check_raised_rate(raised[grant.id], year), grant.id)
+    if grant.payer == Payer.MUNICIPALITY and grant.id in municipal:
+        return RateUsed("municipal", year, municipal[grant.id], grant.id)
+    return RateUsed("standard", year, rates.standard_rate(month), None)
+
+
+def compute_month(
+    *,
+    client_id: int | str,
+    month: date,
+    shifts: Sequence[Shift],
+    findings: Sequence[Finding],
+    grants: Sequence[Grant],
+    rates: RateTable,
+    raised_rates: Mapping[int | str, Decimal] | None = None,
+    municipal_rates: Mapping[int | str, Decimal] | None = None,
+    pool_history: Sequence[Shift] = (),
+) -> MonthReport:
+    """The month's time reports (FK 3059) and claims (FK 3057 and municipal) for one client.
+
+    ``shifts``: the client's shifts overlapping the month (any assistant).
+    ``pool_history``: the client's earlier shifts in the decision periods that
+    cover the month, so the pool is consumed in time order (G2).
+    ``findings``: the engine's findings for all of these shifts.
+    ``raised_rates``: FK decision id → raised rate (checked against the cap).
+    ``municipal_rates``: municipal decision id → the municipality's hourly
+    rate (not capped); without one, the standard rate.
+
+    The result is :func:`compute_month_exact`'s, to the minute and the öre.
+    It is computed from minutes summed per decision when no pool can run out
+    (the common case), and piece by piece otherwise.
+    """
+    try:
+        return _compute_month_summed(
+            client_id, month, shifts, findings, grants, rates, raised_rates or {}, municipal_rates or {}, pool_history
+        )
+    except _Fallback:
+        return compute_month_exact(
+            client_id=client_id,
+            month=month,
+            shifts=shifts,
+            findings=findings,
+            grants=grants,
+            rates=rates,
+            raised_rates=raised_rates,
+            municipal_rates=municipal_rates,
+            pool_history=pool_history,
+        )
