@@ -482,6 +482,9 @@ class PoolUsage:
     pool_minutes: Fraction
     used_before: Fraction
     used_in_month: Fraction
+    #: Converted minutes, up to the month's end, that found no room in this
+    #: decision's pool (or any other covering one): not payable, reason G2.
+    over: Fraction = Fraction(0)
 
     @property
     def remaining(self) -> Fraction:
@@ -652,6 +655,7 @@ def _attribute(atoms: list[_Atom], grants: Sequence[Grant], month_start: int) ->
     """Give each minute its payer and decision, consuming pools in time order (G2, G4)."""
     pools = {g.id: _Pool(g) for g in grants}
     used_before: dict[int | str, Fraction] = defaultdict(Fraction)
+    over: dict[int | str, Fraction] = defaultdict(Fraction)
     result = []
     by_day: dict[date, list[Grant]] = {}
     for atom in sorted(atoms, key=lambda x: (x.a, x.b, str(x.shift.assistant_id), str(x.shift.id))):
@@ -676,9 +680,17 @@ def _attribute(atoms: list[_Atom], grants: Sequence[Grant], month_start: int) ->
                 cursor += fit
         if cursor < atom.b:
             result.append(_Atom(atom.shift, atom.kind, cursor, atom.b, atom.day, OVER_POOL, first.payer, first))
+            over[first.id] += (atom.b - cursor) * pools[first.id].factors.of(atom.kind)
     usage = [
         PoolUsage(
-            g.id, g.payer, g.start, g.end, pools[g.id].size, used_before[g.id], pools[g.id].used - used_before[g.id]
+            g.id,
+            g.payer,
+            g.start,
+            g.end,
+            pools[g.id].size,
+            used_before[g.id],
+            pools[g.id].used - used_before[g.id],
+            over[g.id],
         )
         for g in sorted(grants, key=lambda g: (g.payer != Payer.FK, g.start, str(g.id)))
     ]

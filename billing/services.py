@@ -273,7 +273,14 @@ def sign_time_report(*, actor, time_report: TimeReport, now: datetime | None = N
 
 
 def missing_signatures(report: MonthlyReport) -> list[str]:
-    """What still has to be signed, in Swedish, for the user to act on."""
+    """What still has to be signed, in the user's language, for them to act on."""
+    missing = _unsigned_time_reports(report)
+    if not report.client_signed_at:
+        missing.append(_("Räkningen är inte signerad av brukaren eller företrädaren."))
+    return missing
+
+
+def _unsigned_time_reports(report: MonthlyReport) -> list[str]:
     missing = []
     for tr in report.time_reports.select_related("assistant").order_by("assistant__last_name"):
         if not tr.assistant_signed_at:
@@ -282,8 +289,6 @@ def missing_signatures(report: MonthlyReport) -> list[str]:
             )
         if not tr.provider_signed_at:
             missing.append(_("Tidsredovisningen för %(name)s är inte signerad av anordnaren.") % {"name": tr.assistant})
-    if not report.client_signed_at:
-        missing.append(_("Räkningen är inte signerad av brukaren eller företrädaren."))
     return missing
 
 
@@ -304,7 +309,7 @@ def sign_claim(*, actor, report: MonthlyReport, today: date, now: datetime | Non
         raise ReportError("M2", _("Bara brukaren eller företrädaren kan signera räkningen."), "not the client")
     if report.client_signed_at:
         raise ReportError("M2", _("Räkningen är redan signerad."), "claim already signed")
-    unsigned = [m for m in missing_signatures(report) if "Räkningen" not in m]
+    unsigned = _unsigned_time_reports(report)
     if unsigned:
         raise ReportError(
             "M2",
@@ -584,8 +589,11 @@ def grant_follow_up(*, client: Client, now: datetime) -> list[GrantStatus]:
         pool = forecast.get(decision.pk)
         if pool is None:
             continue
-        used = so_far[decision.pk].used_before + so_far[decision.pk].used_in_month
-        planned = pool.used_before + pool.used_in_month
+        # Used and planned count every converted minute in the period, also
+        # those past the pool (not payable, G2), so the forecast can go below zero.
+        done = so_far[decision.pk]
+        used = done.used_before + done.used_in_month + done.over
+        planned = pool.used_before + pool.used_in_month + pool.over
         pool_minutes = calculations.round_minutes(pool.pool_minutes)
         statuses.append(
             GrantStatus(

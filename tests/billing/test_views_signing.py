@@ -193,7 +193,8 @@ def test_the_follow_up_shows_pool_used_and_forecast_for_the_client_and_managers(
     for day in range(1, 16):
         add_shift(alice, 0, 0, f"2026-12-{day:02d}", "00:00", "23:00")
     text = client.get(reverse("client-follow-up", args=[target.pk])).content.decode()
-    assert "Flaggat: planeringen använder hela potten" in text  # flagged: the plan reaches the pool
+    # 8 + 23 + 15 × 23 = 376 h planned against 262,85 h: 113,15 h past the pool, not payable (G2)
+    assert "Flaggat: de planerade passen går 113,15 h över beviljade timmar" in text
 
 
 @pytest.mark.parametrize("role", ["assistant_user", "restricted_coordinator"])

@@ -339,3 +339,20 @@ def test_grant_follow_up_shows_the_pool_used_and_forecast(alice):
     assert status.remaining_minutes == status.pool_minutes - 600
     assert status.forecast_remaining_minutes == status.pool_minutes - 1080
     assert status.over_pool_minutes == 0
+
+
+def test_grant_follow_up_forecasts_hours_past_the_pool(alice):
+    """1 h/week for 181 days is a pool of 25 h 51 min (1 551 min). 24 h worked
+    and 16 h planned: the forecast runs 849 min past the pool, which FK will
+    not pay (G2); the follow-up must say so rather than stop at the pool."""
+    a0, client = alice.assistants[0], alice.clients[0]
+    client.decisions.update(weekly_hours=Decimal("1"))
+    for day in ("2026-03-02", "2026-03-03", "2026-03-04", "2026-03-20", "2026-03-23"):
+        add(alice.provider, a0, client, (day, "08:00"), (day, "16:00"))
+    [status] = services.grant_follow_up(client=client, now=at("2026-03-10", "12:00"))
+    assert status.pool_minutes == 1551
+    assert status.used_minutes == 24 * 60
+    assert status.remaining_minutes == 1551 - 24 * 60
+    assert status.forecast_minutes == 40 * 60
+    assert status.forecast_remaining_minutes == 1551 - 40 * 60
+    assert status.over_pool_minutes == 40 * 60 - 1551
