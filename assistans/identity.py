@@ -81,7 +81,7 @@ def normalize_org_number(value: str) -> str:
     employs their own assistants, a personnummer. Returns digits only."""
     raw = (value or "").strip().replace(" ", "")
     digits = re.sub(r"[-+]", "", raw)
-    if len(digits) == 10 and digits.isdigit() and int(digits[2:4]) >= 20:
+    if len(digits) == 10 and digits.isascii() and digits.isdigit() and int(digits[2:4]) >= 20:
         # Organisation numbers have 20 or more in the "month" position.
         try:
             return orgnr.compact(orgnr.validate(raw))

@@ -39,7 +39,7 @@ def validate_org_number(value: str) -> None:
 
 def validate_bankgiro(value: str) -> None:
     digits = value.replace("-", "").replace(" ", "")
-    if not digits.isdigit() or len(digits) not in (7, 8):
+    if not (digits.isascii() and digits.isdigit()) or len(digits) not in (7, 8):
         raise ValidationError(_("Bankgironummer har 7 eller 8 siffror, t.ex. 5050-1055."), code="bankgiro")
     if not luhn.is_valid(digits):
         raise ValidationError(_("Bankgironumrets kontrollsiffra stämmer inte."), code="bankgiro")

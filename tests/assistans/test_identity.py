@@ -56,7 +56,7 @@ def test_it_accepts_organisation_numbers(value, normalized):
     assert identity.normalize_org_number(value) == normalized
 
 
-@pytest.mark.parametrize("value", ["556036-0794", "123", "19811218-9875"])
+@pytest.mark.parametrize("value", ["556036-0794", "123", "19811218-9875", "55²²²²-²²²²", "55٣٣٣٣-٣٣٣٣"])
 def test_it_refuses_invalid_organisation_numbers(value):
     with pytest.raises(identity.InvalidNumber):
         identity.normalize_org_number(value)
@@ -73,3 +73,21 @@ def test_generated_demo_numbers_are_valid():
         coordination = identity.make_personal_number(date(1990, 5, 17), serial, coordination=True)
         assert identity.parse_personal_number(coordination).coordination
         assert identity.normalize_org_number(identity.make_org_number(serial)).startswith("559")
+
+
+@pytest.mark.parametrize("value", ["5050-1055", "50501055"])
+def test_bankgiro_numbers_with_a_valid_check_digit_pass(value):
+    from assistans.models import validate_bankgiro
+
+    validate_bankgiro(value)
+
+
+@pytest.mark.parametrize("value", ["5050-1056", "12", "²²²²-²²²²", "٥٠٥٠-١٠٥٥"])
+def test_other_bankgiro_numbers_get_a_swedish_message(value):
+    from django.core.exceptions import ValidationError
+
+    from assistans.models import validate_bankgiro
+
+    with pytest.raises(ValidationError) as excinfo:
+        validate_bankgiro(value)
+    assert "Bankgiro" in str(excinfo.value)
