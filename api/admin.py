@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assistans.admin import ProviderScopedAdmin
 
+from . import tokens
 from .models import ApiToken, IdempotencyRecord
 
 
@@ -27,7 +28,10 @@ class ApiTokenAdmin(ProviderScopedAdmin):
 
     @admin.action(description=_("Återkalla valda nycklar"))
     def revoke(self, request, queryset):
-        queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        # One by one through the service, so each revocation is in the audit trail.
+        now = timezone.now()
+        for token in queryset.filter(revoked_at__isnull=True):
+            tokens.revoke_token(token=token, now=now)
 
 
 @admin.register(IdempotencyRecord)

@@ -18,6 +18,7 @@ from assistans.selectors import membership_of
 from audit.network import client_ip
 
 from . import idempotency
+from .parsers import JSONParser
 from .permissions import MANAGERS
 
 
@@ -46,6 +47,7 @@ def acting_as(user, remote_addr: str | None):
 class ApiViewMixin:
     #: Roles that may change things through this view (see permissions).
     write_roles = MANAGERS
+    parser_classes = [JSONParser]
 
     def get_write_roles(self):
         return self.write_roles

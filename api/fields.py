@@ -17,9 +17,12 @@ MIN_YEAR, MAX_YEAR = 1900, 2200
 MIN_SHIFT_YEAR, MAX_SHIFT_YEAR = 2000, 2100
 
 
+# DRF's Field.fail() fills messages with str.format: {name}, not %(name)s.
+
+
 class BoundedDateField(serializers.DateField):
     default_error_messages = {
-        "out_of_range": _("Datumet måste ligga mellan år %(min)s och %(max)s."),
+        "out_of_range": _("Datumet måste ligga mellan år {min} och {max}."),
     }
 
     def to_internal_value(self, value):
@@ -31,7 +34,7 @@ class BoundedDateField(serializers.DateField):
 
 class BoundedDateTimeField(serializers.DateTimeField):
     default_error_messages = {
-        "out_of_range": _("Tidpunkten måste ligga mellan år %(min)s och %(max)s."),
+        "out_of_range": _("Tidpunkten måste ligga mellan år {min} och {max}."),
     }
     min_year, max_year = MIN_SHIFT_YEAR, MAX_SHIFT_YEAR
 
@@ -40,7 +43,7 @@ class BoundedDateTimeField(serializers.DateTimeField):
         # the ends of the calendar.
         if isinstance(value, str):
             head = value.strip()[:4]
-            if head.isdigit() and not self.min_year <= int(head) <= self.max_year:
+            if head.isascii() and head.isdigit() and not self.min_year <= int(head) <= self.max_year:
                 self.fail("out_of_range", min=self.min_year, max=self.max_year)
         result = super().to_internal_value(value)
         if not self.min_year <= result.year <= self.max_year:
@@ -85,7 +88,7 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
     gives the queryset (a selector). Another provider's id reads as unknown."""
 
     default_error_messages = {
-        "does_not_exist": _("Objektet med id %(pk_value)s finns inte."),
+        "does_not_exist": _("Objektet med id {pk_value} finns inte."),
         "incorrect_type": _("Ange ett id (ett heltal)."),
     }
 
@@ -99,7 +102,12 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
         return self.scope(request.user if request else None)
 
     def to_internal_value(self, data):
-        if isinstance(data, bool) or (isinstance(data, str) and not data.isdigit()) or not isinstance(data, int | str):
+        # str.isdigit() is also true of "²" and "٣", which int() refuses or reads as another id.
+        if (
+            isinstance(data, bool)
+            or (isinstance(data, str) and not (data.isascii() and data.isdigit()))
+            or not isinstance(data, int | str)
+        ):
             self.fail("incorrect_type", data_type=type(data).__name__)
         if int(data) > 2**62:
             self.fail("does_not_exist", pk_value=data)

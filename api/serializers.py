@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
+from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
@@ -350,6 +351,14 @@ class MonthlyReportSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_missing_signatures(self, report):
+        membership = self.context.get("membership")
+        if membership is not None and membership.role == "assistant":
+            # Only the assistant's own time report (and the claim), not who
+            # else has or has not signed: the same wording, from the service.
+            report = SimpleNamespace(
+                time_reports=report.time_reports.filter(assistant_id=membership.assistant_id),
+                client_signed_at=report.client_signed_at,
+            )
         return billing.missing_signatures(report)
 
     @extend_schema_field(ClaimSummarySerializer)

@@ -58,10 +58,18 @@ def create_token(*, provider: Provider, owner, name: str, read_only: bool, creat
     return token, raw
 
 
+@transaction.atomic
 def revoke_token(*, token: ApiToken, now: datetime | None = None) -> bool:
-    """Revoke at once; True if this call revoked it (safe to call twice)."""
-    changed = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=now or timezone.now())
-    return changed == 1
+    """Revoke at once; True if this call revoked it (safe to call twice).
+    Saved through the model (not a queryset update), so the audit trail
+    records who revoked it, when and from where."""
+    current = ApiToken.objects.select_for_update().filter(pk=token.pk, revoked_at__isnull=True).first()
+    if current is None:
+        return False
+    current.revoked_at = now or timezone.now()
+    current.save(update_fields=["revoked_at"])
+    token.revoked_at = current.revoked_at
+    return True
 
 
 def find_token(raw: str, *, now: datetime | None = None) -> ApiToken | None:

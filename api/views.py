@@ -15,6 +15,7 @@ from rest_framework import renderers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from assistans import selectors
@@ -50,7 +51,14 @@ class PassthroughRenderer(renderers.BaseRenderer):
     charset = None
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data
+        if data is None or isinstance(data, bytes | str):
+            return data
+        # An error (400, 404, 429 …) under Accept: text/csv or application/pdf
+        # is still an error in the one format, as JSON.
+        response = (renderer_context or {}).get("response")
+        if response is not None:
+            response["Content-Type"] = "application/json"
+        return renderers.JSONRenderer().render(data, renderer_context=renderer_context)
 
 
 class CsvRenderer(PassthroughRenderer):
@@ -274,7 +282,9 @@ class MonthlyReportViewSet(ReadViewSet):
         report = self.get_object()
         if _role(request) not in MANAGERS:
             raise RoleNotAllowed()
-        query = s.ExportQuerySerializer(data={k: v for k, v in request.query_params.items()})
+        # ?format=csv is DRF's own switch of renderer, not an unknown field.
+        params = {k: v for k, v in request.query_params.items() if k != api_settings.URL_FORMAT_OVERRIDE}
+        query = s.ExportQuerySerializer(data=params)
         query.is_valid(raise_exception=True)
         kind = query.validated_data["type"]
         if kind == "csv":

@@ -15,7 +15,17 @@ from django.utils.translation import gettext_lazy as _
 from .registry import provider_id_of
 
 
-class AuditEntryManager(LogEntryManager):
+class AuditEntryQuerySet(models.QuerySet):
+    """No bulk rewrite or bulk removal either (``.update()``, ``.delete()``)."""
+
+    def update(self, **kwargs):
+        raise PermissionDenied("audit entries are never changed")
+
+    def delete(self):
+        raise PermissionDenied("audit entries are never deleted")
+
+
+class AuditEntryManager(LogEntryManager.from_queryset(AuditEntryQuerySet)):
     """Auditlog's manager, with the provider derived from the instance."""
 
     def log_create(self, instance, force_log: bool = False, **kwargs):

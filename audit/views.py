@@ -42,8 +42,10 @@ def _filtered(entries, form: EntryFilterForm):
         entries = entries.filter(timestamp__date__lte=data["date_to"])
     if data.get("object"):
         term = data["object"].strip()
-        # An id finds that object; anything else is a part of its name.
-        entries = entries.filter(object_id=int(term)) if term.isdigit() else entries.filter(object_repr__icontains=term)
+        # An id (ASCII digits: "²".isdigit() is true too) finds that object;
+        # anything else is a part of its name.
+        is_id = term.isascii() and term.isdigit()
+        entries = entries.filter(object_id=int(term)) if is_id else entries.filter(object_repr__icontains=term)
     return entries
 
 

@@ -6,6 +6,8 @@ in well under a minute, on SQLite and on PostgreSQL alike."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import schemathesis
 from django.core import signals
@@ -19,7 +21,8 @@ from .conftest import token_client
 
 pytestmark = pytest.mark.django_db
 
-MAX_EXAMPLES = 5
+#: A deeper local run: SCHEMATHESIS_MAX_EXAMPLES=100 pytest tests/api/test_schemathesis.py
+MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "5"))
 
 
 @pytest.fixture

@@ -282,3 +282,23 @@ def test_the_monthly_report_command_records_its_export(march, tmp_path):
     assert entry.additional_data["contains_personal_numbers"] is True
     assert entry.additional_data["source"] == "kommandorad"
     assert "2026-03 csv" in entry.additional_data["export"]
+
+
+def test_entries_cannot_be_changed_or_deleted_in_bulk_either(alice):
+    entries = AuditEntry.objects.filter(provider_id=alice.provider.pk)
+    count = entries.count()
+    assert count > 0
+    with pytest.raises(PermissionDenied):
+        entries.update(object_repr="rewritten")
+    with pytest.raises(PermissionDenied):
+        entries.delete()
+    assert AuditEntry.objects.filter(provider_id=alice.provider.pk).count() == count
+    assert not AuditEntry.objects.filter(object_repr="rewritten").exists()
+
+
+@pytest.mark.parametrize("term", ["²", "¹²", "٣"])
+def test_the_object_filter_takes_only_ascii_digits_for_an_id(client, alice, term):
+    # "²".isdigit() is true, but int("²") fails: a name search, not a server error.
+    client.force_login(alice.admin)
+    response = client.get("/logg/", {"object": term})
+    assert response.status_code == 200
