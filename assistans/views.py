@@ -15,6 +15,9 @@ from django.utils import timezone
 from . import navigation, selectors
 from .models import Membership
 
+#: Today's shifts listed on a coordinator's start page; more are counted, not listed.
+TODAY_LIMIT = 200
+
 
 @login_required
 def home(request):
@@ -68,9 +71,12 @@ def _manager_home(user, membership, now) -> dict:
         .distinct()
         .count()
     )
+    listed = list(shifts[: TODAY_LIMIT + 1])
     return {
         "role_view": "manager",
-        "today_shifts": list(shifts[:200]),
+        "today_shifts": listed[:TODAY_LIMIT],
+        # The figure counts every shift, even past the rows listed.
+        "today_count": len(listed) if len(listed) <= TODAY_LIMIT else shifts.count(),
         "unsigned_months": unsigned_months,
         "month_end_url": reverse("month-end"),
         **_pending_deviations(membership, clients),
@@ -91,25 +97,20 @@ def _pending_deviations(membership, clients) -> dict:
 
 
 def _assistant_home(membership, now) -> dict:
+    from scheduling import changes
     from scheduling.models import Shift
-    from scheduling.rules.timeutil import local_midnight, minutes_between, next_month
+    from scheduling.rules.timeutil import fmt_minutes
 
-    today = timezone.localdate(now)
+    # The hours are the engine's (active and waiting time count, standby does
+    # not, W3), through the same service as "Mitt schema", so both pages agree.
+    hours = changes.hours_for(provider=membership.provider, assistant=membership.assistant, now=now)
     own = Shift.objects.filter(provider_id=membership.provider_id, assistant_id=membership.assistant_id)
-    month_start = local_midnight(today.replace(day=1))
-    month_end = local_midnight(next_month(today.replace(day=1)))
-    worked = planned = 0
-    for start, end in own.filter(start__lt=month_end, end__gt=month_start).values_list("start", "end"):
-        minutes = minutes_between(max(start, month_start), min(end, month_end))
-        planned += minutes
-        if end <= now:
-            worked += minutes
     return {
         "role_view": "assistant",
         "next_shifts": list(own.filter(end__gt=now).select_related("client").order_by("start")[:10]),
-        "month": today.replace(day=1),
-        "worked_hours": _hours(worked),
-        "planned_hours": _hours(planned),
+        "month": hours.month,
+        "worked_hours": fmt_minutes(hours.month_worked),
+        "planned_hours": fmt_minutes(hours.month_total),
     }
 
 
@@ -148,12 +149,6 @@ def _client_home(user, membership, now) -> dict:
         "coming_shifts": list(shifts[:10]),
         "claims": list(claims),
     }
-
-
-def _hours(minutes: int) -> str:
-    """Whole minutes as hours and minutes for reading (7 h 30 min)."""
-    hours, rest = divmod(minutes, 60)
-    return f"{hours} h {rest:02d} min" if rest else f"{hours} h"
 
 
 @login_required

@@ -5,9 +5,17 @@ services' (``billing.services``)."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+#: The months the pages can show: the month navigation steps one month either
+#: way, which must stay a valid date (year 1 or 9999 would crash it).
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+
+#: What MonthlyReport.paid_amount can hold (max_digits=12, decimal_places=2).
+AMOUNT_DIGITS, AMOUNT_PLACES = 12, 2
 
 
 def parse_month(value: str) -> date:
@@ -27,9 +35,14 @@ class MonthForm(forms.Form):
 
     def clean_manad(self) -> date:
         try:
-            return parse_month(self.cleaned_data["manad"])
+            month = parse_month(self.cleaned_data["manad"])
         except ValueError as exc:
             raise forms.ValidationError(_("Ange månaden som ÅÅÅÅ-MM, t.ex. 2026-10.")) from exc
+        if not FIRST_YEAR <= month.year <= LAST_YEAR:
+            raise forms.ValidationError(
+                _("Ange en månad mellan %(first)s-01 och %(last)s-12.") % {"first": FIRST_YEAR, "last": LAST_YEAR}
+            )
+        return month
 
 
 class AttestForm(forms.Form):
@@ -64,3 +77,24 @@ class PaymentForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
         error_messages={"required": _("Ange beloppet som kom in, t.ex. 55805,85.")},
     )
+
+    def clean_amount(self) -> Decimal:
+        """Read a Swedish amount ("55 805,85") into a Decimal the report can
+        store; whether it may be recorded (not negative, report submitted) is
+        the service's decision."""
+        raw = self.cleaned_data["amount"]
+        text = raw.replace("\u00a0", "").replace(" ", "").replace(",", ".")
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            value = None
+        if value is None or not value.is_finite():
+            raise forms.ValidationError(_("Beloppet är inte ett tal. Skriv t.ex. 55805,85."))
+        _sign, digits, exponent = value.normalize().as_tuple()
+        places = max(0, -exponent)
+        whole = max(0, len(digits) + exponent)
+        if places > AMOUNT_PLACES:
+            raise forms.ValidationError(_("Ange beloppet med högst två decimaler (öre)."))
+        if whole > AMOUNT_DIGITS - AMOUNT_PLACES:
+            raise forms.ValidationError(_("Beloppet är för stort."))
+        return value

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -101,15 +102,27 @@ def _own_time_reports(user):
     ).exclude(report__status=Status.SUPERSEDED)
 
 
+def _posted_pk(request, name: str) -> int:
+    """The id a form posted under ``name``; a missing or mangled one is a 404
+    (like an id of another provider), never a server error."""
+    value = request.POST.get(name, "")
+    # int() would also read other scripts' digits ("٣") and signs and spaces.
+    if not (value.isascii() and value.isdigit()):
+        raise Http404(f"bad {name}")
+    return int(value)
+
+
 def _record_export(request, report: MonthlyReport, what: str) -> None:
     """The one place an export is written to the audit trail: every export
-    holds the client's and the assistants' personnummer."""
+    holds the client's and the assistants' personnummer. The entry is on the
+    report (as the API's and the command's are), so its history shows it."""
     record_export(
         actor=request.user,
         provider=report.provider,
         what=what,
         contains_personal_numbers=True,
         request=request,
+        obj=report,
     )
 
 
@@ -118,8 +131,7 @@ def _record_export(request, report: MonthlyReport, what: str) -> None:
 
 def _default_month(today: date) -> date:
     """The latest month that has ended."""
-    first = today.replace(day=1)
-    return date(first.year - 1, 12, 1) if first.month == 1 else first.replace(month=first.month - 1)
+    return _previous_month(today.replace(day=1))
 
 
 def _month_from(request, today: date) -> tuple[date, MonthForm]:
@@ -201,8 +213,8 @@ class BoardRow:
     def state_label(self) -> str:
         return STATE_LABELS[self.state]
 
-    @property
-    def missing(self) -> list[str]:
+    @cached_property
+    def missing(self) -> list[str]:  # one query per row, however often the template asks
         return services.missing_signatures(self.report) if self.report and not self.report.is_frozen else []
 
     @property
@@ -238,6 +250,24 @@ def _row_forms(report: MonthlyReport | None, today: date, bound: dict | None = N
         "payment": bound.get("payment")
         or PaymentForm(prefix=prefix, initial={"paid_on": today, "amount": f"{report.amount}".replace(".", ",")}),
     }
+
+
+#: The field a refusal of the service is shown next to, per board action.
+REFUSAL_FIELD = {"correct": "reason", "payment": "amount"}
+
+
+def _focus_first_error(form, *, refused: str | None = None) -> None:
+    """Mark the first field with an error (or ``refused``, the field the
+    service's refusal is shown next to) so that it takes the focus after the
+    row is swapped in, and tie it to its message (``<id>-error``)."""
+    names = [name for name in form.fields if name in form.errors]
+    if refused:
+        names.append(refused)
+    for name in names:
+        field_ = form[name]
+        field_.field.widget.attrs.update({"aria-invalid": "true", "aria-describedby": f"{field_.auto_id}-error"})
+    if names:
+        form[names[0]].field.widget.attrs["data-focus"] = ""
 
 
 def _board_rows(user, month: date, today: date) -> list[BoardRow]:
@@ -322,7 +352,7 @@ def _month_end_post(request, membership, month, month_form, today):
         return redirect(_board_url(month))
     if action not in ("submit", "correct", "payment"):
         raise Http404("unknown action")
-    report = get_object_or_404(_reports_for(request.user), pk=request.POST.get("report"))
+    report = get_object_or_404(_reports_for(request.user), pk=_posted_pk(request, "report"))
     row, ok = _row_action(request, action, report, today)
     if request.htmx:
         # htmx swaps only 2xx answers: a refusal is a row with its message.
@@ -375,6 +405,8 @@ def _row_action(request, action: str, report: MonthlyReport, today: date) -> tup
         # Nothing changed; what was typed stays in the bound form.
         errors[action] = [exc.message, *exc.missing]
     ok = not errors and not any(form.errors for form in bound.values())
+    if action in bound:
+        _focus_first_error(bound[action], refused=REFUSAL_FIELD[action] if errors else None)
     report = (
         MonthlyReport.objects.filter(client=report.client, month=report.month)
         .exclude(status=Status.SUPERSEDED)
@@ -430,7 +462,7 @@ def report_detail(request, pk: int):
     time_reports = _time_report_views(report)
     status = 200
     if request.method == "POST":
-        time_report = get_object_or_404(report.time_reports.all(), pk=request.POST.get("time_report"))
+        time_report = get_object_or_404(report.time_reports.all(), pk=_posted_pk(request, "time_report"))
         form = AttestForm(request.POST, prefix=f"t{time_report.pk}")
         view = next((v for v in time_reports if v.row and v.row.pk == time_report.pk), None)
         if form.is_valid():
@@ -483,7 +515,11 @@ def report_export(request, pk: int, fmt: str):
     else:
         filename, content_type = f"{stem}.json", "application/json; charset=utf-8"
         content = exports.month_json(report.snapshot)
-    _record_export(request, report, f"månadsredovisning {month} {fmt.upper()}, brukare {report.client_id}")
+    _record_export(
+        request,
+        report,
+        f"månadsredovisning {month} {fmt.upper()}, brukare {report.client_id}, version {report.version}",
+    )
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -531,7 +567,7 @@ def my_time_reports(request):
     errors: dict[int, list[str]] = {}
     forms: dict[int, AttestForm] = {}
     if request.method == "POST":
-        time_report = get_object_or_404(own, pk=request.POST.get("time_report"))
+        time_report = get_object_or_404(own, pk=_posted_pk(request, "time_report"))
         month = time_report.report.month
         form = AttestForm(request.POST, prefix=f"t{time_report.pk}")
         if form.is_valid():
@@ -581,7 +617,7 @@ def client_reports(request):
     errors: dict[int, list[str]] = {}
     forms: dict[int, AttestForm] = {}
     if request.method == "POST":
-        report = get_object_or_404(reports, pk=request.POST.get("report"))
+        report = get_object_or_404(reports, pk=_posted_pk(request, "report"))
         month = report.month
         form = AttestForm(request.POST, prefix=f"c{report.pk}")
         if form.is_valid():
@@ -628,6 +664,7 @@ def client_reports(request):
     return render(request, "billing/client_reports.html", context, status=status)
 
 
+@require_GET
 @login_required
 def client_follow_up(request, pk: int):
     """Granted hours per decision period: pool, used, planned, what remains (G1-G4)."""
@@ -645,28 +682,62 @@ def client_follow_up(request, pk: int):
 # --------------------------------------------------------------------------- cash flow
 
 
+@dataclass(frozen=True)
+class PaymentEntry:
+    """What the payment fields of one row of the cash-flow page show: the
+    typed values and the messages of a refused attempt, or the defaults."""
+
+    paid_on: str
+    amount: str
+    paid_on_errors: list = field(default_factory=list)
+    amount_errors: list = field(default_factory=list)
+
+
 @login_required
 def cashflow_view(request):
-    """When the money is expected, what blocks each month, what came in."""
+    """When the money is expected, what blocks each month, what came in. A
+    refused payment is shown next to its field, with what was typed."""
     reports = _reports_for(request.user)
-    if request.method == "POST":
-        report = get_object_or_404(reports, pk=request.POST.get("report"))
-        try:
-            on = date.fromisoformat(request.POST.get("paid_on", ""))
-        except ValueError:
-            messages.error(request, _("Ange datumet som ÅÅÅÅ-MM-DD."))
-            return redirect("cashflow")
-        try:
-            received = cashflow.record_received(report=report, on=on, amount=request.POST.get("amount", ""))
-        except services.ReportError as exc:
-            messages.error(request, exc.message)
-        else:
-            difference = format_money(received.difference)
-            messages.success(
-                request,
-                _("Utbetalningen är registrerad. Skillnad mot räkningen: %(difference)s.") % {"difference": difference},
-            )
-        return redirect("cashflow")
     today = timezone.localdate()
-    context = {"flow": cashflow.cash_flow(reports=reports, today=today), "today": today}
-    return render(request, "billing/cashflow.html", context)
+    refused: dict[int, PaymentEntry] = {}
+    status = 200
+    if request.method == "POST":
+        report = get_object_or_404(reports, pk=_posted_pk(request, "report"))
+        # The same form (and so the same reading of a date and an amount) as the month-end board's.
+        form = PaymentForm(request.POST)
+        refusal = []
+        if form.is_valid():
+            try:
+                received = cashflow.record_received(
+                    report=report, on=form.cleaned_data["paid_on"], amount=form.cleaned_data["amount"]
+                )
+            except services.ReportError as exc:
+                refusal = [exc.message]
+            else:
+                difference = format_money(received.difference)
+                messages.success(
+                    request,
+                    _("Utbetalningen är registrerad. Skillnad mot räkningen: %(difference)s.")
+                    % {"difference": difference},
+                )
+                return redirect("cashflow")
+        refused[report.pk] = PaymentEntry(
+            paid_on=form["paid_on"].value() or "",
+            amount=form["amount"].value() or "",
+            paid_on_errors=list(form.errors.get("paid_on", [])),
+            amount_errors=[*form.errors.get("amount", []), *refusal],
+        )
+        status = 400
+    flow = cashflow.cash_flow(reports=reports, today=today)
+    shown = {row.report.pk for row in flow.months}
+    for pk, entry in refused.items():
+        if pk not in shown:  # e.g. already paid: the row has no payment fields to show it by
+            for text in (*entry.paid_on_errors, *entry.amount_errors):
+                messages.error(request, text)
+    default = PaymentEntry(paid_on=f"{today:%Y-%m-%d}", amount="")
+    context = {
+        "flow": flow,
+        "today": today,
+        "months": [(row, refused.get(row.report.pk, default)) for row in flow.months],
+    }
+    return render(request, "billing/cashflow.html", context, status=status)

@@ -10,6 +10,12 @@
     if (!window.confirm(form.dataset.confirm)) event.preventDefault();
   });
 
+  // A page answered with a refusal (without htmx) opens at the field concerned.
+  document.addEventListener("DOMContentLoaded", function () {
+    var focus = document.querySelector("main [data-focus]");
+    if (focus) focus.focus();
+  });
+
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail && event.detail.elt;
     var root = target && target.isConnected ? target : document;

@@ -222,3 +222,33 @@ def test_make_run_turns_the_demo_hint_on_and_the_example_env_lists_it():
     assert "DEMO_ACCOUNTS_HINT=true" in run and "load_demo" in run
     assert run.index("load_demo") < run.index("runserver")
     assert "DEMO_ACCOUNTS_HINT=false" in (ROOT / ".env.example").read_text()
+
+
+def test_the_assistants_hours_are_the_engines_as_in_mitt_schema(client, alice):
+    """Standby does not count as working time (W3): the start page shows the
+    same figures as "Mitt schema", both from scheduling.changes.hours_for."""
+    mine = alice.assistants[0]
+    shift(alice, mine, alice.clients[0], date(2026, 11, 3), 8, 16)  # worked: 8 h
+    shift(alice, mine, alice.clients[0], date(2026, 11, 4), 8, 16, kind="standby")  # worked, but standby
+    shift(alice, mine, alice.clients[0], date(2026, 11, 26), 9, 13, kind="waiting")  # planned: 4 h
+
+    html = page(client, alice.assistant_user)
+    assert re.search(r'<span class="stat-number">8 h</span><span class="stat-label">arbetade i november', html)
+    assert re.search(r'<span class="stat-number">12 h</span><span class="stat-label">i november totalt', html)
+    assert "beredskap räknas inte" in html
+    with time_machine.travel(NOW, tick=False):
+        schedule = client.get(reverse("my-schedule")).content.decode()
+    assert "8 h" in schedule and "12 h" in schedule
+
+
+def test_the_coordinator_count_of_todays_shifts_is_not_capped_by_the_list(client, alice, monkeypatch):
+    from assistans import views
+
+    monkeypatch.setattr(views, "TODAY_LIMIT", 3)
+    today = date(2026, 11, 24)
+    for hour in range(5):
+        shift(alice, alice.assistants[hour % 2], alice.clients[hour % 2], today, 6 + 3 * hour, 8 + 3 * hour)
+    html = page(client, alice.coordinator)
+    assert re.search(r'<span class="stat-number">5</span><span class="stat-label">pass i dag', html)
+    assert "Visar de 3 första passen" in html
+    assert html.count('class="nowrap shift-when"') == 3

@@ -135,3 +135,37 @@ def test_a_coordinator_of_another_provider_cannot_open_the_month_end_pages(brows
         assert outsider.goto(url).status == 404
     outsider.goto(f"/manadsavslut/?manad={OCTOBER}")
     expect(outsider.locator("main")).not_to_contain_text(str(alice.clients[0]))
+
+
+def test_after_a_refused_payment_or_correction_the_field_concerned_has_the_focus(browser, app_server, october):
+    """htmx swaps the whole card; the focus must not fall back to the page but
+    land on the field whose message was just added."""
+    from billing import services
+    from tests.billing.test_views_month_end import sign_all
+
+    alice = october
+    client = alice.clients[0]
+    report = services.compute_reports(provider=alice.provider, month=date(2026, 10, 1), today=date(2026, 11, 24))[0]
+    report = sign_all(alice, report)
+    services.submit(actor=alice.coordinator, report=report, on=date(2026, 11, 24))
+    page = open_page(browser, app_server)
+    login(page, alice.coordinator)
+    page.goto(f"/manadsavslut/?manad={OCTOBER}")
+    card = page.locator(f"#row-{client.pk}")
+
+    card.get_by_text("Registrera utbetalning").click()
+    card.get_by_label("Belopp (kr)").fill("-5")
+    card.get_by_role("button", name="Spara utbetalningen").click()
+    card = page.locator(f"#row-{client.pk}")
+    expect(card).to_contain_text("Beloppet kan inte vara negativt.")
+    expect(card.get_by_label("Belopp (kr)")).to_be_focused()
+    expect(card.get_by_label("Belopp (kr)")).to_have_value("-5")
+    shoot(page, "month-end-payment-refused")
+
+    card.get_by_text("Rätta redovisningen").click()
+    card.get_by_role("button", name="Påbörja rättelse").click()
+    card = page.locator(f"#row-{client.pk}")
+    expect(card).to_contain_text("Ange varför redovisningen rättas.")
+    expect(card.get_by_label("Skäl till rättelsen")).to_be_focused()
+    report.refresh_from_db()
+    assert report.status == "submitted" and report.paid_amount is None
