@@ -15,7 +15,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
+
+from assistans.models import Membership
 
 from .models import CalendarToken, Kind, Shift
 
@@ -57,11 +60,19 @@ def live_token(assistant) -> CalendarToken | None:
 
 
 def token_for(secret: str) -> CalendarToken | None:
-    """The live token with this secret, or None (unknown or revoked)."""
+    """The live token with this secret, or None (unknown or revoked). A link
+    also dies with its owner's access: the user must still be active and
+    still be that assistant (an assistant who left sees no more shifts)."""
     if not secret or len(secret) > 100:
         return None
     return (
-        CalendarToken.objects.filter(token_hash=hash_token(secret), revoked_at__isnull=True)
+        CalendarToken.objects.filter(
+            token_hash=hash_token(secret),
+            revoked_at__isnull=True,
+            user__is_active=True,
+            user__membership__role=Membership.Role.ASSISTANT,
+            user__membership__assistant=F("assistant"),
+        )
         .select_related("assistant")
         .first()
     )
@@ -118,9 +129,9 @@ def shift_events(shifts: Iterable[Shift], *, host: str) -> list[Event]:
         kinds = ", ".join(
             str(KIND_LABELS.get(kind, kind)) for kind in dict.fromkeys(k for _a, _b, k in shift.segment_list())
         )
+        # The shift's note stays out: the feed lands in a third party's
+        # calendar, and notes hold door codes and health details.
         description = _("Typ av tid: %(kinds)s.") % {"kinds": kinds}
-        if shift.note:
-            description += "\n" + shift.note
         events.append(
             Event(
                 uid=f"shift-{shift.pk}@{host}",

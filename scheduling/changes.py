@@ -58,23 +58,26 @@ def shift_data(shift: Shift, **changes) -> services.ShiftData:
     return dataclasses.replace(data, **changes)
 
 
-def absence_shifts(*, provider: Provider, assistant: Assistant, first_day: date, last_day: date, now: datetime):
+def absence_shifts(
+    *, provider: Provider, assistant: Assistant, first_day: date, last_day: date, now: datetime, client_ids=None
+):
     """The assistant's planned shifts that start on ``first_day``..``last_day``
     (local days) and have not started yet. A shift already under way is
-    changed with a deviation instead (the part worked is paid as worked)."""
+    changed with a deviation instead (the part worked is paid as worked).
+    ``client_ids`` (None: all) limits them to the clients the coordinator
+    plans; a restricted coordinator never sees or moves another client's."""
     start = max(local_midnight(first_day), now)
     end = local_midnight(last_day + timedelta(days=1))
-    return (
-        Shift.objects.filter(
-            provider=provider,
-            assistant=assistant,
-            status=Shift.Status.PLANNED,
-            start__gte=start,
-            start__lt=end,
-        )
-        .select_related("client")
-        .order_by("start")
+    shifts = Shift.objects.filter(
+        provider=provider,
+        assistant=assistant,
+        status=Shift.Status.PLANNED,
+        start__gte=start,
+        start__lt=end,
     )
+    if client_ids is not None:
+        shifts = shifts.filter(client_id__in=client_ids)
+    return shifts.select_related("client").order_by("start")
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,7 @@ def record_absence(
     note: str,
     choices: dict[int, SubstituteChoice],
     now: datetime,
+    client_ids=None,
 ) -> StaffAbsence:
     """Record the absence and settle each planned shift in it: given to the
     chosen substitute (``record_shift`` re-runs the rules for the substitute,
@@ -127,13 +131,22 @@ def record_absence(
     removed from the schedule and kept as an unstaffed ``AbsenceShift``.
 
     ``choices`` must name exactly the shifts ``absence_shifts`` finds now; a
-    schedule that changed since the coordinator looked is refused. Everything
-    or nothing is saved."""
+    schedule that changed since the coordinator looked is refused. With
+    ``client_ids`` only the shifts at those clients are settled (the
+    coordinator's own); the others stay as planned. Everything or nothing is
+    saved."""
     if last_day < first_day:
         raise ChangeError(_("Sista dagen kan inte ligga före första dagen."), "last_day")
     Assistant.objects.select_for_update().filter(pk=assistant.pk).first()
     shifts = list(
-        absence_shifts(provider=provider, assistant=assistant, first_day=first_day, last_day=last_day, now=now)
+        absence_shifts(
+            provider=provider,
+            assistant=assistant,
+            first_day=first_day,
+            last_day=last_day,
+            now=now,
+            client_ids=client_ids,
+        )
     )
     if {s.pk for s in shifts} != set(choices):
         raise ChangeError(
@@ -330,10 +343,26 @@ def approve_deviation(*, actor, deviation: Deviation, note: str, now: datetime) 
     if shift is None:
         raise ChangeError(_("Passet finns inte längre i schemat; avvikelsen kan bara avslås."), "decision")
     shift = Shift.objects.select_for_update().get(pk=shift.pk)
+    if shift.assistant_id != deviation.assistant_id:
+        # Reassigned since the report (a sick call, an edit): the reported
+        # times are the reporter's, not the new assistant's.
+        raise ChangeError(
+            _("Passet har getts till en annan assistent sedan avvikelsen rapporterades; den kan bara avslås."),
+            "decision",
+        )
     before = snapshot(shift)
-    saved, _findings = services.record_shift(
-        actor=actor, provider=shift.provider, data=deviation_data(deviation, shift), shift=shift
-    )
+    try:
+        saved, _findings = services.record_shift(
+            actor=actor, provider=shift.provider, data=deviation_data(deviation, shift), shift=shift
+        )
+    except services.ShiftRefused as exc:
+        logger.info(
+            "deviation %s not approved by user %s: refused by %s",
+            deviation.pk,
+            getattr(actor, "pk", None),
+            ",".join(f.code for f in exc.findings),
+        )
+        raise
     deviation.status = Deviation.Status.APPROVED
     deviation.decided_by, deviation.decided_at = actor, now
     deviation.decision_note = note.strip()

@@ -15,7 +15,7 @@ from assistans import selectors
 from . import services
 from .models import Kind, Shift
 from .rules import model as m
-from .rules.timeutil import LocalTimeError, make_aware, minutes_between
+from .rules.timeutil import AmbiguousTime, LocalTimeError, make_aware, minutes_between
 
 SEGMENT_ROWS = 3
 MAX_COPY_WEEKS = 26
@@ -30,6 +30,7 @@ FIELD_OF_CODE = {
 }
 
 _EXCEPTION_KEY = re.compile(r"^reason_([A-Z][0-9]{1,2})$")
+_SEGMENT_KEY = re.compile(r"^seg([1-9][0-9]?)_(?:time|kind)$")
 
 
 class DateInput(forms.DateInput):
@@ -48,6 +49,17 @@ class TimeInput(forms.TimeInput):
 
 def _local(instant: datetime) -> datetime:
     return instant.astimezone(m.STOCKHOLM)
+
+
+def repeated_hour_fold(*instants: datetime) -> str:
+    """ "0" or "1" when one of the instants falls in the hour the autumn night
+    has twice (which occurrence it is), else "": a form showing a saved time
+    says which one it is, so saving it again does not have to ask (T2)."""
+    for instant in instants:
+        local = _local(instant)
+        if local.replace(fold=0).utcoffset() != local.replace(fold=1).utcoffset():
+            return str(local.fold)
+    return ""
 
 
 class ShiftForm(forms.Form):
@@ -79,24 +91,33 @@ class ShiftForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["assistant"].queryset = selectors.assistants_for(user)
         self.fields["client"].queryset = selectors.clients_for(user)
-        for index in range(1, SEGMENT_ROWS + 1):
+        # Enough "changes at" rows for every change of the shift being edited
+        # (an imported 24 h pass may have more than the usual three), so
+        # saving the form again never drops a part silently.
+        typed = [int(match.group(1)) for key in self.data if (match := _SEGMENT_KEY.match(key))]
+        typed += [int(match.group(1)) for key in self.initial if (match := _SEGMENT_KEY.match(key))]
+        self.segment_count = max([SEGMENT_ROWS, *typed])
+        for index in range(1, self.segment_count + 1):
             self.fields[f"seg{index}_time"] = forms.TimeField(label=_("Byter kl."), required=False, widget=TimeInput())
             self.fields[f"seg{index}_kind"] = forms.ChoiceField(
                 label=_("till"), required=False, choices=[("", "–"), *Kind.choices]
             )
         self._data: services.ShiftData | None = None
+        #: V4 refusals by rule code and field ("reason" or "rest"), shown at
+        #: the reason box of that rule.
+        self.reason_errors: dict[str, dict[str, list[str]]] = {}
 
     # --- layout helpers for the template
 
     def segment_rows(self) -> list[tuple]:
-        return [(self[f"seg{i}_time"], self[f"seg{i}_kind"]) for i in range(1, SEGMENT_ROWS + 1)]
+        return [(self[f"seg{i}_time"], self[f"seg{i}_kind"]) for i in range(1, self.segment_count + 1)]
 
     def time_fields(self) -> list:
         """Date, start and end: one row whose errors are shown under it."""
         return [self["date"], self["start_time"], self["end_time"]]
 
     def has_segments(self) -> bool:
-        return any(self[f"seg{i}_time"].value() for i in range(1, SEGMENT_ROWS + 1))
+        return any(self[f"seg{i}_time"].value() for i in range(1, self.segment_count + 1))
 
     def show_fold(self) -> bool:
         return (
@@ -115,11 +136,12 @@ class ShiftForm(forms.Form):
             "start_time": start.time().replace(tzinfo=None),
             "end_time": end.time().replace(tzinfo=None),
             "ends_next_day": end.date() > start.date(),
+            "fold": repeated_hour_fold(start, end),
             "kind": shift.segments[0][1] if shift.segments else shift.kind,
             "double": shift.double,
             "note": shift.note,
         }
-        for index, (offset, kind) in enumerate(shift.segments[1 : SEGMENT_ROWS + 1], start=1):
+        for index, (offset, kind) in enumerate(shift.segments[1:], start=1):
             initial[f"seg{index}_time"] = _local(shift.start + timedelta(minutes=offset)).time().replace(tzinfo=None)
             initial[f"seg{index}_kind"] = kind
         return initial
@@ -131,7 +153,7 @@ class ShiftForm(forms.Form):
         try:
             return make_aware(day, clock, fold=int(fold) if fold else None)
         except LocalTimeError as exc:
-            code = "ambiguous" if "två gånger" in exc.message else "nonexistent"
+            code = "ambiguous" if isinstance(exc, AmbiguousTime) else "nonexistent"
             self.add_error(field, forms.ValidationError(exc.message, code=code))
             return None
 
@@ -178,7 +200,7 @@ class ShiftForm(forms.Form):
         clock time is its first occurrence after the start (so a night's
         waiting time from 22:00 to 06:00 is typed as two rows)."""
         changes = []
-        for index in range(1, SEGMENT_ROWS + 1):
+        for index in range(1, self.segment_count + 1):
             clock, kind = cleaned.get(f"seg{index}_time"), cleaned.get(f"seg{index}_kind")
             if clock is None and not kind:
                 continue
@@ -187,6 +209,11 @@ class ShiftForm(forms.Form):
                 return None
             at = None
             for offset_days in (0, 1, 2):
+                if offset_days == 0 and clock <= cleaned["start_time"]:
+                    # Before the start on its own day: the change is on a later
+                    # day, and this day's clock time (which may not exist, or
+                    # exist twice, on a DST night) is never meant.
+                    continue
                 candidate = self._aware(day + timedelta(days=offset_days), clock, f"seg{index}_time")
                 if candidate is None:
                     return None
@@ -227,9 +254,21 @@ class ShiftForm(forms.Form):
             field = FIELD_OF_CODE.get(finding.code)
             if finding.code == "H3" and "segment" in finding.message_en:
                 field = "seg1_time"
-            if finding.code == "V4":
-                field = None
             text = finding.message + (f" {finding.hint}" if finding.hint else "")
+            if finding.code == "V4":
+                # The reason box of the rule is where it is fixed; the top of
+                # the form only points there.
+                code = finding.message_en.rsplit(" ", 1)[-1]
+                where = "rest" if finding.message_en.startswith("compensatory rest") else "reason"
+                self.reason_errors.setdefault(code, {}).setdefault(where, []).append(text)
+                self.add_error(
+                    None,
+                    forms.ValidationError(
+                        _("Passet är inte sparat: se regel %(code)s under Kontroll mot reglerna.") % {"code": code},
+                        code="V4",
+                    ),
+                )
+                continue
             self.add_error(field, forms.ValidationError(text, code=finding.code))
 
 

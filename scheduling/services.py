@@ -207,6 +207,8 @@ def _check_change(*, provider: Provider, data: ShiftData, shift: Shift | None, e
         # shifts for one assistant at the same moment are serialised here.
         assistants = assistants.select_for_update().order_by("pk")
     found = {a.pk for a in assistants}
+    if lock and shift is not None:
+        _check_unchanged(shift, data)
     if data.assistant_id not in found:
         raise ShiftRefused([_refusal("A0", data, _("Okänd assistent."), f"unknown assistant {data.assistant_id}")])
     if not Client.objects.filter(pk=data.client_id, provider=provider).exists():
@@ -239,6 +241,10 @@ def _check_change(*, provider: Provider, data: ShiftData, shift: Shift | None, e
         extra_shifts=[rule_shift],
         exclude_shift_ids=[shift.pk] if shift else [],
     )
+    if _reassigned(shift, data):
+        # A reason recorded for the previous assistant's rest says nothing
+        # about the new one's: the new assistant's breaks are judged afresh.
+        inp = replace(inp, exceptions=tuple(x for x in inp.exceptions if x.shift_id != rule_shift.id))
     findings = adapters.check(inp)
     acceptable = {
         f.code
@@ -260,6 +266,34 @@ def _check_change(*, provider: Provider, data: ShiftData, shift: Shift | None, e
     if refused:
         raise ShiftRefused(refused)
     return _Checked(rule_shift, inp, findings, own_ids, client_ids, acceptable)
+
+
+#: What a concurrent change of a shift alters; compared under the locks.
+_IDENTITY = ("assistant_id", "client_id", "start", "end", "updated_at")
+
+
+def _check_unchanged(shift: Shift, data: ShiftData) -> None:
+    """The shift as the caller read it is still the stored one. The caller
+    read it before the assistants' locks were taken; a change committed in
+    between (another coordinator's edit or sick call) is refused, not
+    overwritten, and the locks taken were the right ones."""
+    current = Shift.objects.filter(pk=shift.pk).values(*_IDENTITY).first()
+    if current is None or any(current[name] != getattr(shift, name) for name in _IDENTITY):
+        raise ShiftRefused(
+            [
+                _refusal(
+                    "C0",
+                    data,
+                    _("Passet har ändrats eller tagits bort av någon annan sedan du öppnade det."),
+                    f"shift {shift.pk} changed since it was read",
+                    _("Ladda om schemat och gör ändringen igen."),
+                )
+            ]
+        )
+
+
+def _reassigned(shift: Shift | None, data: ShiftData) -> bool:
+    return shift is not None and shift.assistant_id != data.assistant_id
 
 
 def preview_shift(*, provider: Provider, data: ShiftData, shift: Shift | None = None, exceptions=()) -> Preview:
@@ -335,6 +369,8 @@ def record_shift(
     own_findings = [f for f in findings if rule_shift.id in f.shift_ids]
     kept = _validate_exceptions(data, own_findings, checked.acceptable, exceptions, require_reasons)
 
+    reassigned = _reassigned(shift, data)
+    left = (shift.assistant_id, shift.client_id, shift.start, shift.end) if reassigned else None
     if shift is None:
         shift = Shift(provider=provider, created_by=actor)
     shift.assistant_id = data.assistant_id
@@ -365,6 +401,8 @@ def record_shift(
                 )
             ]
         ) from exc
+    if reassigned:
+        RuleException.objects.filter(shift=shift).exclude(code__in=[e.code for e in kept]).delete()
     for exception in kept:
         RuleException.objects.update_or_create(
             shift=shift,
@@ -380,7 +418,21 @@ def record_shift(
     findings = [_with_id(f, rule_shift.id, shift.pk) for f in findings]
     own_ids = (checked.own_ids - {NEW_SHIFT_ID}) | {shift.pk}
     _store_findings(findings, own_ids, checked.client_ids - own_ids, unjudged)
+    if left is not None:
+        _recheck_left_behind(provider, shift.pk, *left)
     return shift, [f for f in findings if shift.pk in f.shift_ids]
+
+
+def _recheck_left_behind(provider: Provider, shift_id: int, assistant_id: int, client_id: int, start, end) -> None:
+    """After a shift went to another assistant (a substitute), re-check the
+    previous assistant's window: their rest and cap findings that involved the
+    shift no longer hold. Only their own shifts' findings are replaced."""
+    inp, own_ids, _client_ids = adapters.window_check_input(
+        provider=provider, assistant_id=assistant_id, client_id=client_id, start=start, end=end
+    )
+    own_ids = own_ids - {shift_id}
+    unjudged = _h2_unjudged(inp, own_ids, client_id, start, end)
+    _store_findings(adapters.check(inp), own_ids, set(), unjudged)
 
 
 @transaction.atomic
@@ -389,6 +441,7 @@ def delete_shift(*, actor, provider: Provider, shift: Shift) -> None:
     or a rest breach on the neighbours)."""
     Assistant.objects.select_for_update().filter(pk=shift.assistant_id).first()
     data = ShiftData(shift.assistant_id, shift.client_id, shift.start, shift.end)
+    _check_unchanged(shift, data)
     _check_month_locks(data, shift.client_id, shift.start, shift.end)
     inp, own_ids, client_ids = adapters.window_check_input(
         provider=provider,

@@ -8,6 +8,7 @@ rules engine. The views parse input and translate refusals, nothing more."""
 from __future__ import annotations
 
 import contextlib
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -311,11 +312,13 @@ def _check_context(request, form: ShiftForm, shift: Shift | None, provider) -> d
     """The findings panel: what saving would give, the assistant's remaining
     hours in the reference period and the client's remaining granted hours."""
     data = form.shift_data()
-    context = {"checked": False, "form": form}
-    if data is None or not data.assistant_id or not data.client_id:
-        return context
-    preview = services.preview_shift(provider=provider, data=data, shift=shift, exceptions=form.exceptions())
     typed = dict(request.POST.items()) if request.method == "POST" else {}
+    # Until the times make a shift, the reasons already typed stay on the
+    # page as they were (nothing typed is lost on a validation error).
+    context = {"checked": False, "form": form, "reasons": _typed_reasons(typed)}
+    if data is None or not data.assistant_id or not data.client_id:
+        return _with_reason_errors(context, form)
+    preview = services.preview_shift(provider=provider, data=data, shift=shift, exceptions=form.exceptions())
     reasons = [
         {
             "finding": finding,
@@ -365,7 +368,32 @@ def _check_context(request, form: ShiftForm, shift: Shift | None, provider) -> d
             "editing": shift is not None,
         }
     )
+    return _with_reason_errors(context, form)
+
+
+def _with_reason_errors(context: dict, form: ShiftForm) -> dict:
+    """A refused save's V4 messages go to the reason box of their rule."""
+    for row in context["reasons"]:
+        row["errors"] = form.reason_errors.get(row["code"], {})
     return context
+
+
+def _typed_reasons(typed: dict) -> list[dict]:
+    """The reason rows (``reason_V1``, ``rest_V1`` …) as typed, with no finding."""
+    codes = dict.fromkeys(
+        key.split("_", 1)[1] for key, value in typed.items() if key.startswith(("reason_", "rest_")) and value.strip()
+    )
+    return [
+        {
+            "finding": None,
+            "code": code,
+            "reason": typed.get(f"reason_{code}", ""),
+            "rest": typed.get(f"rest_{code}", ""),
+            "needs_rest": code in services.COMPENSATORY_REST_CODES,
+        }
+        for code in codes
+        if re.fullmatch(r"[A-Z][0-9]{1,2}", code)
+    ]
 
 
 def _schedule_url_for(shift_or_data, client_id: int) -> str:
@@ -385,8 +413,9 @@ def _done(request, url: str) -> HttpResponse:
 def _initial_from_query(request) -> dict:
     initial = {}
     for key, name in (("brukare", "client"), ("assistent", "assistant")):
-        if request.GET.get(key, "").isdigit():
-            initial[name] = int(request.GET[key])
+        pk = selectors.parse_id(request.GET.get(key))
+        if pk is not None:
+            initial[name] = pk
     if request.GET.get("datum"):
         with contextlib.suppress(ValueError):
             initial["date"] = date.fromisoformat(request.GET["datum"])
@@ -435,10 +464,8 @@ def shift_form(request, pk: int | None = None):
         form = ShiftForm(initial=initial, user=request.user)
     context.update(_check_context(request, form, shift, membership.provider) if form.is_bound else {"form": form})
     context["form"] = form
-    back_client = shift.client_id if shift else form["client"].value()
-    context["back_url"] = (
-        reverse("schedule-client", args=[back_client]) if str(back_client or "").isdigit() else reverse("home")
-    )
+    back_client = shift.client_id if shift else selectors.parse_id(str(form["client"].value() or ""))
+    context["back_url"] = reverse("schedule-client", args=[back_client]) if back_client else reverse("home")
     template = "scheduling/planning/_shift_form.html" if request.htmx else "scheduling/planning/shift_form.html"
     return render(request, template, context)
 
@@ -449,8 +476,9 @@ def shift_check(request):
     """htmx: the findings panel for what is typed in the shift form, saving nothing."""
     membership = _manager(request)
     shift = None
-    if request.POST.get("shift", "").isdigit():
-        shift = get_object_or_404(_shifts_for(request), pk=int(request.POST["shift"]))
+    shift_pk = selectors.parse_id(request.POST.get("shift"))
+    if shift_pk is not None:
+        shift = get_object_or_404(_shifts_for(request), pk=shift_pk)
     form = ShiftForm(request.POST, user=request.user)
     form.is_valid()
     context = _check_context(request, form, shift, membership.provider)

@@ -57,8 +57,9 @@ class DateInput(forms.DateInput):
 def day_changes(request):
     membership = _manager(request)
     assistants = selectors.assistants_for(request.user)
-    if request.GET.get("assistent", "").isdigit():
-        assistant = get_object_or_404(assistants, pk=int(request.GET["assistent"]))
+    assistant_pk = selectors.parse_id(request.GET.get("assistent"))
+    if assistant_pk is not None:
+        assistant = get_object_or_404(assistants, pk=assistant_pk)
         return redirect("sick-call", pk=assistant.pk)
     now = timezone.now()
     today = local_date(now)
@@ -172,7 +173,7 @@ def _choices_from(post, shifts) -> dict[int, changes.SubstituteChoice]:
                 exceptions.append(
                     services.ExceptionData(code, reason.strip(), post.get(f"rest_{shift.pk}_{code}", "").strip())
                 )
-        choices[shift.pk] = changes.SubstituteChoice(int(value) if value.isdigit() else None, tuple(exceptions))
+        choices[shift.pk] = changes.SubstituteChoice(selectors.parse_id(value), tuple(exceptions))
     return choices
 
 
@@ -208,6 +209,19 @@ def _shift_rows(request, provider, shifts, choices, options, *, check: bool, ref
                         "needs_rest": code in services.COMPENSATORY_REST_CODES,
                     }
                 )
+        else:
+            # Not checked now (another field needs fixing first): the reasons
+            # already typed stay on the page as they were.
+            reasons = [
+                {
+                    "code": code,
+                    "finding": None,
+                    "reason": given[code].reason,
+                    "rest": given[code].compensatory_rest,
+                    "needs_rest": code in services.COMPENSATORY_REST_CODES,
+                }
+                for code in given
+            ]
         rows.append(
             {
                 "shift": shift,
@@ -246,10 +260,20 @@ def sick_call(request, pk: int):
     else:
         form = AbsenceForm(initial={"first_day": today, "last_day": today + timedelta(days=DEFAULT_DAYS - 1)})
         valid, first, last = False, today, today + timedelta(days=DEFAULT_DAYS - 1)
-    shifts = []
+    # A restricted coordinator settles only their own clients' shifts; the
+    # assistant's shifts elsewhere stay for those clients' coordinators.
+    client_ids = list(selectors.clients_for(request.user).values_list("pk", flat=True))
+    shifts, elsewhere = [], 0
     if first and last:
         shifts = list(
+            changes.absence_shifts(
+                provider=provider, assistant=assistant, first_day=first, last_day=last, now=now, client_ids=client_ids
+            )
+        )
+        elsewhere = (
             changes.absence_shifts(provider=provider, assistant=assistant, first_day=first, last_day=last, now=now)
+            .exclude(client_id__in=client_ids)
+            .count()
         )
     choices = _choices_from(request.POST, shifts) if request.method == "POST" else {}
     options = _substitute_options(request, assistant, shifts)
@@ -276,6 +300,7 @@ def sick_call(request, pk: int):
                     note=form.cleaned_data["note"],
                     choices=choices,
                     now=now,
+                    client_ids=client_ids,
                 )
             except changes.ChangeError as exc:
                 if exc.field in form.fields:
@@ -312,6 +337,7 @@ def sick_call(request, pk: int):
         "error": error,
         "now": now,
         "period_ok": bool(first and last),
+        "elsewhere": elsewhere,
     }
     return render(request, "scheduling/changes/sick_call.html", context)
 

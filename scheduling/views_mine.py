@@ -27,9 +27,18 @@ from assistans import selectors
 from assistans.models import Membership
 
 from . import calendar, changes
+from .forms import repeated_hour_fold
 from .models import Deviation, Kind, Shift
 from .rules import model as m
-from .rules.timeutil import LocalTimeError, fmt_minutes, local_date, local_midnight, make_aware, next_month
+from .rules.timeutil import (
+    AmbiguousTime,
+    LocalTimeError,
+    fmt_minutes,
+    local_date,
+    local_midnight,
+    make_aware,
+    next_month,
+)
 from .views import DAY_NAMES
 from .views_changes import DateInput
 
@@ -179,6 +188,16 @@ class DeviationForm(forms.Form):
         required=False,
         help_text=gettext_lazy("Kryssa i när passet gick över midnatt."),
     )
+    fold = forms.ChoiceField(
+        label=gettext_lazy("Natten då klockan ställs tillbaka"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("Inte aktuellt")),
+            ("0", gettext_lazy("Första gången (sommartid)")),
+            ("1", gettext_lazy("Andra gången (vintertid)")),
+        ],
+        help_text=gettext_lazy("Bara sista söndagen i oktober: klockan 02:00–02:59 inträffar två gånger."),
+    )
     kind = forms.ChoiceField(
         label=gettext_lazy("Typ av tid"),
         required=False,
@@ -206,12 +225,23 @@ class DeviationForm(forms.Form):
             )
             return cleaned
         end_day = day + timedelta(days=1) if cleaned.get("ends_next_day") else day
+        fold = int(cleaned["fold"]) if cleaned.get("fold") else None
         for name, the_day, clock in (("start", day, start_time), ("end", end_day, end_time)):
             try:
-                cleaned[name] = make_aware(the_day, clock)
+                # T2: a time the autumn night has twice is asked about, never guessed.
+                cleaned[name] = make_aware(the_day, clock, fold=fold)
+            except AmbiguousTime as exc:
+                self.add_error(f"{name}_time", forms.ValidationError(exc.message, code="ambiguous"))
             except LocalTimeError as exc:
                 self.add_error(f"{name}_time", exc.message)
         return cleaned
+
+    def show_fold(self) -> bool:
+        return (
+            bool(self["fold"].value())
+            or self.has_error("start_time", "ambiguous")
+            or self.has_error("end_time", "ambiguous")
+        )
 
     @staticmethod
     def initial_for(shift: Shift, deviation: Deviation | None) -> dict:
@@ -222,6 +252,7 @@ class DeviationForm(forms.Form):
             "start_time": start.time().replace(tzinfo=None),
             "end_time": end.time().replace(tzinfo=None),
             "ends_next_day": end.date() > start.date(),
+            "fold": repeated_hour_fold(start, end),
             "kind": deviation.kind if deviation else "",
             "note": deviation.note if deviation else "",
         }

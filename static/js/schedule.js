@@ -23,7 +23,9 @@
     var box = dialog();
     var config = event.detail.requestConfig;
     if (!box || !box.open || !config || config.verb !== "post" || /kontroll/.test(config.path)) return;
-    var field = box.querySelector(".has-error input, .has-error select, .form-errors, .has-error textarea");
+    /* A missing reason (V4) is fixed in its reason box, below the fields. */
+    var field = box.querySelector("#shift-findings [aria-invalid=true]") ||
+      box.querySelector(".has-error input, .has-error select, .form-errors, .has-error textarea");
     if (field) {
       field.scrollIntoView({block: "center"});
       if (field.focus) field.focus();

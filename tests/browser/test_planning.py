@@ -52,7 +52,11 @@ def test_coordinator_adds_a_shift_sees_the_rest_warning_and_saves_it_with_a_reas
     shoot(page, "planning-rest-warning")
 
     dialog.get_by_role("button", name="Spara pass").click()
-    expect(dialog.locator(".form-errors")).to_contain_text("får sparas bara med ett skäl")
+    expect(dialog.locator(".form-errors")).to_contain_text("regel V1")
+    # The explanation stands at the reason field it asks for.
+    expect(dialog.locator("#id_reason_V1_error")).to_contain_text("får sparas bara med ett skäl")
+    expect(dialog.locator("#id_reason_V1")).to_be_focused()
+    shoot(page, "planning-reason-asked")
     dialog.get_by_label("Skäl", exact=True).fill("Ordinarie assistent akut sjuk")
     dialog.get_by_label("Kompensationsvila").fill("Ledig 11 h i följd från 2026-03-06 14:00")
     dialog.get_by_role("button", name="Spara pass").click()

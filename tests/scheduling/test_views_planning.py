@@ -267,7 +267,10 @@ def test_a_rest_warning_needs_a_reason_and_compensatory_rest(coordinator, alice)
     assert Shift.objects.count() == 1
     response = coordinator.post(url, form_data(alice, "2026-03-06", "06:00", "14:00", reason_V1="Ordinarie sjuk"))
     assert response.status_code == 200
-    assert "kompensationsvila" in " ".join(response.context["form"].non_field_errors())
+    assert "V1" in " ".join(response.context["form"].non_field_errors())
+    # The message itself stands next to the field that is missing.
+    assert "kompensationsvila" in " ".join(response.context["form"].reason_errors["V1"]["rest"])
+    assert 'aria-describedby="id_rest_V1_error"' in response.content.decode()
     assert "Ordinarie sjuk</textarea>" in response.content.decode()
     assert Shift.objects.count() == 1
     response = coordinator.post(
