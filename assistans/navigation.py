@@ -54,7 +54,7 @@ ENTRIES: tuple[NavEntry, ...] = (
     ),
     NavEntry("day-changes", _("Dagens ändringar"), MANAGERS, current_on=("day-changes", "sick-call")),
     NavEntry("deviation-list", _("Avvikelser"), MANAGERS, current_on=("deviation-list", "deviation-decide")),
-    NavEntry("month-end", _("Månadsslut"), MANAGERS, current_on=("month-end", "report-detail")),
+    NavEntry("month-end", _("Månadsavslut"), MANAGERS, current_on=("month-end", "report-detail")),
     NavEntry("cashflow", _("Utbetalningar"), MANAGERS),
     NavEntry("client-list", _("Brukare"), MANAGERS, current_on=("client-list", "client-detail")),
     NavEntry("assistant-list", _("Assistenter"), MANAGERS, current_on=("assistant-list", "assistant-detail")),

@@ -82,3 +82,12 @@ def can_manage(user) -> bool:
     """Provider admins and coordinators plan and change things."""
     membership = membership_of(user)
     return membership is not None and membership.role in (Membership.Role.ADMIN, Membership.Role.COORDINATOR)
+
+
+def parse_id(value) -> int | None:
+    """A row id typed into a query string or posted by a form, or None.
+
+    ASCII digits only: ``str.isdigit()`` is also true of "²" (which ``int()``
+    refuses) and of "٣" (which ``int()`` reads as another row's id)."""
+    value = value if isinstance(value, str) else ""
+    return int(value) if value.isascii() and value.isdigit() else None

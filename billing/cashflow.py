@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from . import payout, services
 from .models import MonthlyReport, PayoutStep
@@ -117,8 +118,8 @@ def record_received(*, report: MonthlyReport, on: date, amount: Decimal | str) -
     try:
         value = Decimal(str(amount).replace(",", ".").replace(" ", ""))
     except InvalidOperation as exc:
-        raise services.ReportError("P1", "Beloppet är inte ett tal.", "amount is not a number") from exc
+        raise services.ReportError("P1", _("Beloppet är inte ett tal."), "amount is not a number") from exc
     if not value.is_finite():
-        raise services.ReportError("P1", "Beloppet är inte ett tal.", "amount is not a number")
+        raise services.ReportError("P1", _("Beloppet är inte ett tal."), "amount is not a number")
     paid = services.record_payment(report=report, on=on, amount=value)
     return Received(report=paid, expected=paid.amount, paid=paid.paid_amount, paid_on=paid.paid_on)

@@ -105,11 +105,10 @@ def _own_time_reports(user):
 def _posted_pk(request, name: str) -> int:
     """The id a form posted under ``name``; a missing or mangled one is a 404
     (like an id of another provider), never a server error."""
-    value = request.POST.get(name, "")
-    # int() would also read other scripts' digits ("٣") and signs and spaces.
-    if not (value.isascii() and value.isdigit()):
+    pk = selectors.parse_id(request.POST.get(name))
+    if pk is None:
         raise Http404(f"bad {name}")
-    return int(value)
+    return pk
 
 
 def _record_export(request, report: MonthlyReport, what: str) -> None:

@@ -47,7 +47,7 @@ def _no_sideways_scroll(page) -> None:
 @pytest.mark.parametrize(
     ("who", "heading", "menu", "not_in_menu"),
     [
-        ("admin", "Dagens pass", ["Hem", "Schema", "Månadsslut", "Utbetalningar", "Brukare", "Assistenter"], []),
+        ("admin", "Dagens pass", ["Hem", "Schema", "Månadsavslut", "Utbetalningar", "Brukare", "Assistenter"], []),
         ("coordinator", "Dagens pass", ["Hem", "Schema", "Utbetalningar", "Brukare", "Assistenter"], ["Logg"]),
         ("assistant_user", "Dina nästa pass", ["Hem"], ["Brukare", "Assistenter", "Utbetalningar"]),
         ("client_user", "Kommande pass", ["Hem", "Schema"], ["Brukare", "Assistenter", "Utbetalningar"]),
