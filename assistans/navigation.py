@@ -97,7 +97,8 @@ def role_summary(membership: Membership) -> str:
     """The role summary, noting a coordinator who sees only assigned clients."""
     text = str(ROLE_SUMMARIES.get(membership.role, ""))
     if membership.role == Role.COORDINATOR and not membership.all_clients:
-        text = f"{text} {_('Ser bara de brukare som tilldelats.')}"
+        restricted = _("Ser bara de brukare som tilldelats.")
+        text = f"{text} {restricted}"
     return text
 
 
