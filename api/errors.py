@@ -15,7 +15,6 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -23,6 +22,7 @@ from rest_framework.serializers import as_serializer_error
 
 from billing.services import ReportError
 from scheduling.services import ShiftRefused
+from scheduling.templatetags.findings import english, finding_hint, finding_message
 
 logger = logging.getLogger(__name__)
 
@@ -31,17 +31,13 @@ logger = logging.getLogger(__name__)
 INPUT_REFUSALS = {"A0", "H3"}
 
 
-def english() -> bool:
-    return (get_language() or "").startswith("en")
-
-
 def finding_data(finding) -> dict:
     """An engine finding (scheduling.rules.model.Finding) for the API."""
     return {
         "code": finding.code,
         "severity": str(finding.severity),
-        "message": finding.message_en if english() and finding.message_en else finding.message,
-        "hint": finding.hint,
+        "message": finding_message(finding),
+        "hint": finding_hint(finding),
         "start": finding.start,
         "end": finding.end,
         "minutes": finding.minutes,
@@ -88,7 +84,7 @@ def exception_handler(exc, context):
     if isinstance(exc, ShiftRefused):
         first = exc.findings[0]
         code = "invalid" if {f.code for f in exc.findings} <= INPUT_REFUSALS else "conflict"
-        detail = first.message_en if english() and first.message_en else first.message
+        detail = finding_message(first)
         return Response(
             error_body(code, detail, findings=[finding_data(f) for f in exc.findings]),
             status=status.HTTP_400_BAD_REQUEST if code == "invalid" else status.HTTP_409_CONFLICT,

@@ -21,6 +21,7 @@ from assistans.models import Assignment, Assistant, Client, Decision, Employment
 from billing import services as billing
 from billing.models import Invoice, MonthlyReport, TimeReport
 from scheduling.models import Kind, Shift, ShiftFinding
+from scheduling.templatetags.findings import finding_hint, finding_message
 
 from .fields import BoundedDateField, BoundedDateTimeField, PersonalNumberField, ScopedPrimaryKeyField
 from .models import ApiToken
@@ -206,8 +207,8 @@ class SegmentSerializer(StrictSerializer):
 
 class ShiftSerializer(StrictModelSerializer):
     """A shift. On create, change and delete ``findings`` are what the engine
-    found just now (in the request's language); on a read, what it stored at
-    the last check (in Swedish)."""
+    found just now; on a read, what it stored at the last check. Both in the
+    request's language (English texts when ``Accept-Language: en``)."""
 
     assistant = ScopedPrimaryKeyField(selectors.assistants_for)
     client = ScopedPrimaryKeyField(selectors.clients_for)
@@ -250,13 +251,14 @@ class ShiftSerializer(StrictModelSerializer):
 
         fresh = self.context.get("findings")
         if fresh is not None:
-            return FindingSerializer([finding_data(f) for f in fresh], many=True).data
+            shown = [{**finding_data(f), "message": finding_message(f), "hint": finding_hint(f)} for f in fresh]
+            return FindingSerializer(shown, many=True).data
         stored = [
             {
                 "code": f.code,
                 "severity": f.severity,
-                "message": f.message,
-                "hint": f.hint,
+                "message": finding_message(f),
+                "hint": finding_hint(f),
                 "start": f.start,
                 "end": f.end,
                 "minutes": f.minutes,

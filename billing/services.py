@@ -544,7 +544,8 @@ def _stored_findings(shift_ids: set) -> list[engine.Finding]:
                 minutes=row.minutes,
                 message=row.message,
                 hint=row.hint,
-                message_en="",
+                message_en=row.message_en,
+                hint_en=row.hint_en,
             )
         )
     return result

@@ -16,6 +16,7 @@ from . import services
 from .models import Kind, Shift
 from .rules import model as m
 from .rules.timeutil import AmbiguousTime, LocalTimeError, make_aware, minutes_between
+from .templatetags.findings import finding_message
 
 SEGMENT_ROWS = 3
 MAX_COPY_WEEKS = 26
@@ -154,7 +155,7 @@ class ShiftForm(forms.Form):
             return make_aware(day, clock, fold=int(fold) if fold else None)
         except LocalTimeError as exc:
             code = "ambiguous" if isinstance(exc, AmbiguousTime) else "nonexistent"
-            self.add_error(field, forms.ValidationError(exc.message, code=code))
+            self.add_error(field, forms.ValidationError(finding_message(exc), code=code))
             return None
 
     def clean(self):

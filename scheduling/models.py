@@ -108,6 +108,8 @@ class ShiftFinding(models.Model):
     minutes = models.IntegerField(_("minuter"))
     message = models.TextField(_("förklaring"))
     hint = models.TextField(_("åtgärd"), blank=True)
+    message_en = models.TextField(_("förklaring (engelska)"), blank=True, default="")
+    hint_en = models.TextField(_("åtgärd (engelska)"), blank=True, default="")
     other_shift_ids = models.JSONField(_("andra pass"), default=list, blank=True)
     accepted = models.BooleanField(_("godtagen med skäl"), default=False)
     exception_reason = models.CharField(_("skäl"), max_length=500, blank=True)

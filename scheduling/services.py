@@ -505,6 +505,8 @@ def _finding_row(finding: m.Finding, shift_id) -> ShiftFinding:
         minutes=finding.minutes,
         message=finding.message,
         hint=finding.hint,
+        message_en=finding.message_en,
+        hint_en=finding.hint_en,
         other_shift_ids=[i for i in finding.shift_ids if i != shift_id],
         accepted=finding.accepted,
         exception_reason=finding.exception_reason,

@@ -39,6 +39,7 @@ from .rules.timeutil import (
     make_aware,
     next_month,
 )
+from .templatetags.findings import finding_message
 from .views import DAY_NAMES
 from .views_changes import DateInput
 
@@ -231,9 +232,9 @@ class DeviationForm(forms.Form):
                 # T2: a time the autumn night has twice is asked about, never guessed.
                 cleaned[name] = make_aware(the_day, clock, fold=fold)
             except AmbiguousTime as exc:
-                self.add_error(f"{name}_time", forms.ValidationError(exc.message, code="ambiguous"))
+                self.add_error(f"{name}_time", forms.ValidationError(finding_message(exc), code="ambiguous"))
             except LocalTimeError as exc:
-                self.add_error(f"{name}_time", exc.message)
+                self.add_error(f"{name}_time", finding_message(exc))
         return cleaned
 
     def show_fold(self) -> bool:

@@ -560,6 +560,11 @@ def remaining(inp: CheckInput, assistant_id, at: datetime) -> CapStatus | None:
 # Findings
 
 
+_REGIME_EN = {
+    Regime.HOUSEHOLD: "the Act on working hours in domestic work",
+    Regime.ATL: "the Working Hours Act",
+    Regime.AGREEMENT: "the collective agreement",
+}
 _REGIME_SV = {
     Regime.HOUSEHOLD: "lagen om arbetstid i husligt arbete",
     Regime.ATL: "arbetstidslagen",
@@ -593,7 +598,12 @@ def _no_employment(shift: Shift, start: datetime, end: datetime) -> Finding:
             f"Utan anställning finns ingen arbetstidsregel att pröva timmarna mot."
         ),
         hint="Registrera anställningen för den här dagen, eller låt en anställd assistent ta passet.",
-        message_en=(f"no employment on {day}: {fmt_local(start)}-{fmt_local(end)} ({minutes} min) not payable (W1)"),
+        message_en=(
+            f"The assistant has no employment on {day:%Y-%m-%d}, so the time {fmt_span(start, end)} "
+            f"({fmt_minutes(minutes)}) cannot be paid. Without an employment there is no working-time rule "
+            f"to check the hours against. (W1)"
+        ),
+        hint_en="Register the employment for this day, or let an employed assistant take the shift.",
     )
 
 
@@ -626,8 +636,14 @@ def _over_cap(
             "Se assistentens återstående timmar i perioden när du planerar."
         ),
         message_en=(
-            f"working-time cap {float(cap) / 60:.3f} h ({regime}) exceeded in period {first}..{last}: "
-            f"{excess} min of shift {shift.id} ({fmt_local(start)}-{fmt_local(end)}) not payable (W4)"
+            f"The assistant has reached the working-time cap in the reference period {first:%Y-%m-%d}–{last:%Y-%m-%d} "
+            f"({_cap_text(cap)} under {_REGIME_EN[regime]}, counted over all clients and other employers). "
+            f"{fmt_minutes(excess)} of the shift ({fmt_span(start, end)}) is over the cap and is not paid "
+            f"by Försäkringskassan. (W4)"
+        ),
+        hint_en=(
+            "Let another assistant take that time or move it to the next reference period. "
+            "See the assistant's remaining hours in the period when you plan."
         ),
     )
 
@@ -661,9 +677,12 @@ def _invalid_declarations(ctx: _Context, periods: _Periods, by_assistant: dict) 
                 ),
                 hint="Rätta beräkningsperioderna på assistentens anställning.",
                 message_en=(
-                    f"declared reference period {period.start}..{period.end} of employment {employment.id} "
-                    f"{reason_en}; calendar months used instead (W1)"
+                    f"The declared reference period {period.start:%Y-%m-%d}–{period.end:%Y-%m-%d} "
+                    f"{reason_en} and cannot be used ({_REGIME_EN[employment.regime]} allows at most "
+                    f"{max_period_months(employment)} months, and the periods must not overlap). "
+                    f"Working time is checked per calendar month until the period is corrected. (W1)"
                 ),
+                hint_en="Correct the reference periods on the assistant's employment.",
             )
         )
     return findings

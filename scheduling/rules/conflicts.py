@@ -121,7 +121,16 @@ def index(shifts: tuple[Shift, ...], settings: RuleSettings) -> ShiftIndex:
 def _structure_problem(shift: Shift, longest: timedelta) -> Finding | None:
     segments = shift.segments
     if not segments:
-        return _h3(shift, _EPOCH, _EPOCH, 0, "Passet saknar tider.", "Ange start- och sluttid.", "no segments")
+        return _h3(
+            shift,
+            _EPOCH,
+            _EPOCH,
+            0,
+            "Passet saknar tider.",
+            "Ange start- och sluttid.",
+            "The shift has no times.",
+            "Enter a start and an end time.",
+        )
     instants = [t for segment in segments for t in (segment.start, segment.end)]
     if any(t.tzinfo is None or t.utcoffset() is None for t in instants):
         return _h3(
@@ -131,7 +140,8 @@ def _structure_problem(shift: Shift, longest: timedelta) -> Finding | None:
             0,
             "Passets tider saknar tidszon och kan inte tolkas.",
             "Ange tiderna som svensk lokal tid.",
-            "naive datetime in shift",
+            "The shift's times have no time zone and cannot be read.",
+            "Enter the times as Swedish local time.",
         )
     start, end = segments[0].start, segments[-1].end
     odd = next((t for t in instants if t.second or t.microsecond), None)
@@ -143,7 +153,8 @@ def _structure_problem(shift: Shift, longest: timedelta) -> Finding | None:
             0,
             f"Passets tider måste anges i hela minuter ({fmt_local(odd)}:{odd.second:02d} har sekunder).",
             "Ange tiden utan sekunder.",
-            f"time {odd.isoformat()} is not on a whole minute",
+            f"The shift's times must be whole minutes ({fmt_local(odd)}:{odd.second:02d} has seconds).",
+            "Enter the time without seconds.",
         )
     if end <= start:
         return _h3(
@@ -154,7 +165,9 @@ def _structure_problem(shift: Shift, longest: timedelta) -> Finding | None:
             f"Passet slutar ({fmt_local(end)}) innan eller samtidigt som det börjar ({fmt_local(start)}). "
             f"Ett pass måste sluta efter att det har börjat.",
             "Kontrollera start- och sluttid. Ett pass över midnatt slutar dagen efter.",
-            f"shift ends ({fmt_local(end)}) at or before its start ({fmt_local(start)})",
+            f"The shift ends ({fmt_local(end)}) before or when it starts ({fmt_local(start)}). "
+            f"A shift must end after it starts.",
+            "Check the start and end times. A shift over midnight ends the next day.",
         )
     for before, after in pairwise(segments):
         if before.end != after.start or after.end <= after.start or before.end <= before.start:
@@ -166,7 +179,11 @@ def _structure_problem(shift: Shift, longest: timedelta) -> Finding | None:
                 f"Passets delar (aktiv tid, väntetid, beredskap) hänger inte ihop vid {fmt_local(before.end)}: "
                 f"varje del måste börja när den förra slutar och vara minst en minut lång.",
                 "Justera delarna så att de följer direkt på varandra utan glapp eller överlapp.",
-                f"segments not consecutive at {fmt_local(before.end)}",
+                # "segment" marks this H3 finding for the shift form (first change row).
+                f"The shift's segments (active time, waiting time, standby) do not connect at "
+                f"{fmt_local(before.end)}: each segment must start when the previous one ends and last "
+                f"at least one minute.",
+                "Adjust the segments so that they follow each other directly, without gaps or overlaps.",
             )
     if end - start > longest:
         minutes = minutes_between(start, end)
@@ -179,12 +196,16 @@ def _structure_problem(shift: Shift, longest: timedelta) -> Finding | None:
             f"Passet är {fmt_minutes(minutes)} långt ({fmt_span(start, end)}). Ett pass får vara "
             f"högst {fmt_minutes(limit)}; ett längre pass är nästan alltid ett skrivfel i datum eller klockslag.",
             "Kontrollera datum och klockslag. Arbete som verkligen är längre delas upp i flera pass.",
-            f"shift is {minutes} min long, more than {limit} min (probably a typing error)",
+            f"The shift is {fmt_minutes(minutes)} long ({fmt_span(start, end)}). A shift may last at most "
+            f"{fmt_minutes(limit)}; a longer shift is almost always a typing error in a date or time.",
+            "Check the dates and times. Work that really is longer is split into several shifts.",
         )
     return None
 
 
-def _h3(shift: Shift, start: datetime, end: datetime, minutes: int, sv: str, hint: str, en: str) -> Finding:
+def _h3(
+    shift: Shift, start: datetime, end: datetime, minutes: int, sv: str, hint: str, en: str, hint_en: str
+) -> Finding:
     return shift_finding(
         "H3",
         Severity.REFUSED,
@@ -195,6 +216,7 @@ def _h3(shift: Shift, start: datetime, end: datetime, minutes: int, sv: str, hin
         message=sv,
         hint=hint,
         message_en=en + " (H3)",
+        hint_en=hint_en,
     )
 
 
@@ -243,7 +265,7 @@ def _assistant_overlaps(items: list[Item], findings: list[Finding]) -> None:
 def _overlap(earlier: Shift, later: Shift, start: datetime, end: datetime) -> Finding:
     minutes = minutes_between(start, end)
     where = "hos samma brukare" if earlier.client_id == later.client_id else "hos en annan brukare"
-    where_en = "same client" if earlier.client_id == later.client_id else f"client {earlier.client_id}"
+    where_en = "for the same client" if earlier.client_id == later.client_id else "for another client"
     other = fmt_span(earlier.start, earlier.end)
     return Finding(
         code="H1",
@@ -261,8 +283,10 @@ def _overlap(earlier: Shift, later: Shift, start: datetime, end: datetime) -> Fi
         ),
         hint="Flytta eller korta ett av passen.",
         message_en=(
-            f"shift {later.id} overlaps shift {earlier.id} ({where_en}) of the same assistant by {minutes} min (H1)"
+            f"The shift {fmt_span(later.start, later.end)} overlaps another shift of the same assistant "
+            f"({other} {where_en}) by {fmt_minutes(minutes)}. An assistant cannot work two shifts at once. (H1)"
         ),
+        hint_en="Move or shorten one of the shifts.",
     )
 
 
@@ -349,7 +373,7 @@ def _double_unpaid(
     span = fmt_span(start, end)
     if grant is None:
         why = "men brukaren har inget beslut om dubbelassistans som gäller den tiden"
-        why_en = "no grant with double assistance covers it"
+        why_en = "but the client has no decision on double assistance that covers that time"
     else:
         days = (grant.end - grant.start).days + 1
         pool = grant.double_weekly_minutes * days // 7
@@ -357,7 +381,10 @@ def _double_unpaid(
             f"men den beviljade tiden för dubbelassistans i beslutsperioden "
             f"{grant.start:%Y-%m-%d}–{grant.end:%Y-%m-%d} ({fmt_minutes(pool)}) är förbrukad"
         )
-        why_en = f"the double-assistance pool of grant {grant.id} ({pool} min) is used up"
+        why_en = (
+            f"but the time granted for double assistance in the decision period "
+            f"{grant.start:%Y-%m-%d}–{grant.end:%Y-%m-%d} ({fmt_minutes(pool)}) is used up"
+        )
     return Finding(
         code="H2",
         severity=Severity.NOT_PAYABLE,
@@ -376,7 +403,11 @@ def _double_unpaid(
             "ska det finnas ett beslut om dubbelassistans."
         ),
         message_en=(
-            f"double assistance for client {client_id} {fmt_local(start)}-{fmt_local(end)}: "
-            f"{minutes} min not payable, {why_en} (H2)"
+            f"Several assistants work for the client at the same time {span} (double assistance), {why_en}. "
+            f"{fmt_minutes(minutes)} of double assistance is not paid by Försäkringskassan. (H2)"
+        ),
+        hint_en=(
+            "Check that the shifts really should overlap. If the client needs two assistants at the same time, "
+            "there must be a decision on double assistance."
         ),
     )

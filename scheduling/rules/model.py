@@ -260,7 +260,9 @@ class CheckInput:
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One thing the engine found. ``message`` and ``hint`` are Swedish, for
-    users; ``message_en`` is for logs and the English UI."""
+    users; ``message_en`` and ``hint_en`` say the same in English for the
+    English UI and API (and logs). ``message_en`` ends with the rule code in
+    parentheses, e.g. "(H1)"."""
 
     code: str  # stable rule code from RULES.md: "H1", "W4", "V1", "E2" ...
     severity: Severity
@@ -279,6 +281,7 @@ class Finding:
     #: V4 step must leave it unaccepted (PAN: a pass over 24 h even with the
     #: recorded 24 h exception).
     exception_allowed: bool = True
+    hint_en: str = ""
 
 
 def shift_finding(
@@ -292,6 +295,7 @@ def shift_finding(
     message: str,
     hint: str,
     message_en: str,
+    hint_en: str = "",
 ) -> Finding:
     """A finding about ``[start, end)`` of one shift, attributed to that
     shift's assistant and client (most rules' findings are of this shape)."""
@@ -307,4 +311,5 @@ def shift_finding(
         message=message,
         hint=hint,
         message_en=message_en,
+        hint_en=hint_en,
     )

@@ -40,10 +40,17 @@ from operator import itemgetter
 
 from .caps import end_of_day, fmt_span, group_by_assistant, local_day_fast, midnight_cached
 from .model import Absence, Assignment, CheckInput, Finding, Permit, Severity, Shift, shift_finding
-from .timeutil import fmt_local, fmt_minutes, minutes_between, split_by_local_day
+from .timeutil import fmt_minutes, minutes_between, split_by_local_day
 
 __all__ = ["check", "coming_of_age"]
 
+_ABSENCE_EN = {
+    "hospital": "in hospital",
+    "institution": "at an institution",
+    "school": "at school",
+    "daily_activity": "at a daily activity",
+    "childcare": "in preschool or after-school care",
+}
 _ABSENCE_SV = {
     "hospital": "på sjukhus",
     "institution": "på en institution",
@@ -136,9 +143,11 @@ def _under_age(shift: Shift, start: datetime, end: datetime, limit: datetime, ag
         ),
         hint=f"Låt en assistent som har fyllt {age} ta passet, eller flytta det till {birthday:%Y-%m-%d} eller senare.",
         message_en=(
-            f"assistant {shift.assistant_id} is under {age} until {birthday}: {minutes} min of shift {shift.id} "
-            f"not payable (E1)"
+            f"The assistant turns {age} only on {birthday:%Y-%m-%d}. Försäkringskassan does not pay for "
+            f"assistance by anyone under {age}, so {fmt_minutes(minutes)} of the shift "
+            f"({fmt_span(start, end)}) is not paid. (E1)"
         ),
+        hint_en=(f"Let an assistant who has turned {age} take the shift, or move it to {birthday:%Y-%m-%d} or later."),
     )
 
 
@@ -159,7 +168,11 @@ def _age_unknown(assistant_id, shifts: list[Shift], age: int) -> Finding:
             f"Försäkringskassan betalar inte för assistans av någon under {age} år."
         ),
         hint="Registrera assistentens personnummer eller samordningsnummer.",
-        message_en=f"assistant {assistant_id} has no birth date: age {age} cannot be checked (E1)",
+        message_en=(
+            f"The assistant's date of birth is missing, so it cannot be checked that the assistant has turned "
+            f"{age}. Försäkringskassan does not pay for assistance by anyone under {age}. (E1)"
+        ),
+        hint_en="Register the assistant's personal identity number or coordination number.",
     )
 
 
@@ -227,8 +240,12 @@ def _not_assigned(shift: Shift, start: datetime, end: datetime) -> Finding:
             "Försäkringskassan (FK 3066) innan passet."
         ),
         message_en=(
-            f"assistant {shift.assistant_id} has no assignment to client {shift.client_id} for "
-            f"{fmt_local(start)}-{fmt_local(end)} (A1)"
+            f"The assistant is not registered as an assistant for the client for {fmt_span(start, end)}. "
+            f"A shift can only be planned for an assistant who has an assignment with the client that day. (A1)"
+        ),
+        hint_en=(
+            "Add the assistant to the client in the register (with the right start date) and notify "
+            "Försäkringskassan of the assistant (FK 3066) before the shift."
         ),
     )
 
@@ -237,13 +254,16 @@ def _not_notified(shift: Shift, start: datetime, end: datetime, notified_on: dat
     minutes = minutes_between(start, end)
     if notified_on is None:
         why = "Assistenten är inte anmäld till Försäkringskassan (FK 3066) för den här brukaren."
-        why_en = "not notified to FK (FK 3066)"
+        why_en = "The assistant has not been notified to Försäkringskassan (FK 3066) for this client."
     else:
         why = (
             f"Försäkringskassan fick anmälan om assistenten (FK 3066) för den här brukaren först "
             f"{notified_on:%Y-%m-%d}."
         )
-        why_en = f"notified to FK only on {notified_on}"
+        why_en = (
+            f"Försäkringskassan received the notice of the assistant (FK 3066) for this client only on "
+            f"{notified_on:%Y-%m-%d}."
+        )
     return shift_finding(
         "E2",
         Severity.NOT_PAYABLE,
@@ -257,8 +277,11 @@ def _not_notified(shift: Shift, start: datetime, end: datetime, notified_on: dat
         ),
         hint="Skicka anmälan om assistent till Försäkringskassan innan assistenten börjar arbeta hos brukaren.",
         message_en=(
-            f"assistant {shift.assistant_id} {why_en} for client {shift.client_id}: {minutes} min of shift "
-            f"{shift.id} not payable (E2)"
+            f"{why_en} Time before the notice is not paid, so {fmt_minutes(minutes)} of the shift "
+            f"({fmt_span(start, end)}) is not paid. (E2)"
+        ),
+        hint_en=(
+            "Send the notice of the assistant to Försäkringskassan before the assistant starts working for the client."
         ),
     )
 
@@ -309,6 +332,7 @@ def _check_absences(inp: CheckInput, by_client: dict | None, findings: list[Find
 def _absent(shift: Shift, start: datetime, end: datetime, absence: Absence, stay_start, stay_end) -> Finding:
     minutes = minutes_between(start, end)
     where = _ABSENCE_SV.get(absence.kind, f"borta ({absence.kind})")
+    where_en = _ABSENCE_EN.get(absence.kind, f"away ({absence.kind})")
     return shift_finding(
         "E3",
         Severity.NOT_PAYABLE,
@@ -326,8 +350,13 @@ def _absent(shift: Shift, start: datetime, end: datetime, absence: Absence, stay
             "särskilda skäl för vistelsen. Annars korta eller ta bort passet."
         ),
         message_en=(
-            f"client {shift.client_id} is away ({absence.kind}) {fmt_local(stay_start)}-{fmt_local(stay_end)}: "
-            f"{minutes} min of shift {shift.id} not payable (E3)"
+            f"The client is {where_en} {fmt_span(stay_start, stay_end)}. Time when the client is {where_en} "
+            f"is not paid without special reasons, so {fmt_minutes(minutes)} of the shift "
+            f"({fmt_span(start, end)}) is not paid. (E3)"
+        ),
+        hint_en=(
+            "If assistance is needed during the stay (for example a short hospital stay), record special "
+            "reasons for the stay. Otherwise shorten or remove the shift."
         ),
     )
 
@@ -384,7 +413,9 @@ def _no_permit(shift: Shift, start: datetime, end: datetime) -> Finding:
         ),
         hint="Kontrollera att IVO-tillståndet är registrerat med rätt giltighetstid, eller förnya tillståndet.",
         message_en=(
-            f"no valid IVO permit for {fmt_local(start)}-{fmt_local(end)}: {minutes} min of shift {shift.id} "
-            f"not payable (E4)"
+            f"The provider has no valid permit from IVO for {fmt_span(start, end)}. Försäkringskassan does not "
+            f"pay for assistance from a private provider without a permit, so {fmt_minutes(minutes)} of the "
+            f"shift is not paid. (E4)"
         ),
+        hint_en="Check that the IVO permit is registered with the right validity period, or renew the permit.",
     )

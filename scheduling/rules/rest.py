@@ -109,6 +109,7 @@ _second = itemgetter(1)
 #: Shift, assistant and client ids, as in the model.
 Id = int | str
 _HINT_TAIL = " eller registrera ett skäl och kompensationsvila."
+_HINT_TAIL_EN = " or record a reason and compensatory rest."
 
 
 # --------------------------------------------------------------------------- time helpers
@@ -317,6 +318,7 @@ def _finding(
     message: str,
     hint: str,
     message_en: str,
+    hint_en: str,
     *,
     exception_allowed: bool = True,
 ) -> Finding:
@@ -333,19 +335,38 @@ def _finding(
         message=message,
         hint=hint,
         message_en=message_en,
+        hint_en=hint_en,
         exception_allowed=exception_allowed,
     )
 
 
-def _gap_hint(a: float, b: float, ws: float, we: float, need: float) -> str:
-    """What to change so that the free stretch ``[a, b)`` inside the period
-    ``[ws, we)`` grows to ``need``. ``b < we`` means a block starts at ``b``;
-    ``a > ws`` means a block ends at ``a``."""
+def _gap_hint(a: float, b: float, ws: float, we: float, need: float) -> tuple[str, str]:
+    """What to change (Swedish, English) so that the free stretch ``[a, b)``
+    inside the period ``[ws, we)`` grows to ``need``. ``b < we`` means a block
+    starts at ``b``; ``a > ws`` means a block ends at ``a``."""
     if b < we and a + need <= we:
-        return f"Flytta passets start {_fmt(b)} till tidigast {_fmt(a + need)}" + _HINT_TAIL
+        return _move_start_hint(b, a + need)
     if a > ws:
-        return f"Låt arbetet som slutar {_fmt(a)} sluta senast {_fmt(we - need)}" + _HINT_TAIL
-    return f"Planera in minst {_dur(need)} sammanhängande ledighet mellan {_fmt(ws)} och {_fmt(we)}" + _HINT_TAIL
+        return (
+            f"Låt arbetet som slutar {_fmt(a)} sluta senast {_fmt(we - need)}" + _HINT_TAIL,
+            f"Let the work that ends {_fmt(a)} end by {_fmt(we - need)} at the latest" + _HINT_TAIL_EN,
+        )
+    return (
+        f"Planera in minst {_dur(need)} sammanhängande ledighet mellan {_fmt(ws)} och {_fmt(we)}" + _HINT_TAIL,
+        f"Plan at least {_dur(need)} of consecutive time off between {_fmt(ws)} and {_fmt(we)}" + _HINT_TAIL_EN,
+    )
+
+
+def _sv_en(hints: tuple[str, str], message_en: str) -> tuple[str, str, str]:
+    """``(hint, message_en, hint_en)`` in :func:`_finding`'s argument order."""
+    return hints[0], message_en, hints[1]
+
+
+def _move_start_hint(start: float, earliest: float) -> tuple[str, str]:
+    return (
+        f"Flytta passets start {_fmt(start)} till tidigast {_fmt(earliest)}" + _HINT_TAIL,
+        f"Move the shift's start {_fmt(start)} to {_fmt(earliest)} at the earliest" + _HINT_TAIL_EN,
+    )
 
 
 def _rolling_best(bs: list[float], be: list[float], i: int) -> tuple[float, float, float, int]:
@@ -422,10 +443,13 @@ def _daily_rolling_slow(
     if best:
         f_a, f_b, d_best = _fmt(a), _fmt(b), _dur(best)
         rest_sv = f"{when} är den längsta sammanhängande vilan {d_best} ({f_a}–{f_b})"
-        rest_en = f"the 24 h from {f_s} contain at most {d_best} ({f_a}-{f_b}) of rest"
+        rest_en = f"within 24 hours from the start of work {f_s} the longest continuous rest is {d_best} ({f_a}–{f_b})"
     else:
         rest_sv = f"{when} finns ingen vila alls (arbetet pågår i ett sträck till {_fmt(be[last])})"
-        rest_en = f"the 24 h from {f_s} contain no rest at all"
+        rest_en = (
+            f"within 24 hours from the start of work {f_s} there is no rest at all "
+            f"(the work goes on without a break until {_fmt(be[last])})"
+        )
     floor = p.reduced_daily_rest * 60 if p.reduced_daily_rest is not None and p.averaging_days else None
     if floor is not None and best >= floor:
         rests = ctx.get("day_rests")
@@ -454,9 +478,13 @@ def _daily_rolling_slow(
                 f"{_dur(floor)}, är tillåten bara om dygnsvilan i genomsnitt är minst {_dur(need)} "
                 f"över {days} dygn, men genomsnittet för {d0}–{day} blir {avg}. "
                 f"Vilan behöver bli {short_txt} längre.",
-                _gap_hint(a, b, s, w, best + short),
-                f"Reduced daily rest: {rest_en}; allowed only if the {days}-day average is at least "
-                f"{_dur(need)}, but {d0}..{day} averages {avg}; short by {short_txt} (profile {p.code}).",
+                *_sv_en(
+                    _gap_hint(a, b, s, w, best + short),
+                    f"Reduced daily rest: {rest_en}. Daily rest shorter than {_dur(need)}, but at least "
+                    f"{_dur(floor)}, is allowed only if the daily rest averages at least {_dur(need)} "
+                    f"over {days} days, but the average for {d0}–{day} is {avg}. "
+                    f"The rest needs to be {short_txt} longer. (V1)",
+                ),
             )
         )
         return
@@ -465,13 +493,16 @@ def _daily_rolling_slow(
     short_txt = _fmt_min(_ceil_min(short))
     if floor is not None:
         rule_sv = f"Dygnsvilan får aldrig vara kortare än {_dur(floor)} (och ska i genomsnitt vara minst {_dur(need)})"
-        rule_en = f"below the {_dur(floor)} floor"
+        rule_en = f"Daily rest must never be shorter than {_dur(floor)} (and must average at least {_dur(need)})"
     else:
         rule_sv = (
             f"Minst {_dur(need)} sammanhängande vila krävs inom 24 timmar från varje arbetspass start "
             f"(dygnsvila, arbetstidslagen 13 §)"
         )
-        rule_en = f"{_dur(need)} required"
+        rule_en = (
+            f"At least {_dur(need)} of continuous rest is required within 24 hours from the start of each "
+            f"shift (daily rest, Working Hours Act section 13)"
+        )
     out.append(
         _finding(
             "V1",
@@ -482,8 +513,10 @@ def _daily_rolling_slow(
             w,
             short,
             f"För kort dygnsvila: {rest_sv}. {rule_sv}. Det fattas {short_txt}.",
-            _gap_hint(a, b, s, w, required),
-            f"Daily rest too short: {rest_en}; {rule_en}, short by {short_txt} (profile {p.code}).",
+            *_sv_en(
+                _gap_hint(a, b, s, w, required),
+                f"Daily rest too short: {rest_en}. {rule_en}. {short_txt} is missing. (V1)",
+            ),
         )
     )
 
@@ -531,12 +564,27 @@ def _long_block(
                     f"Dela upp passet så att arbetet slutar senast {_fmt(s + limit)} och låt en annan "
                     f"assistent ta resten."
                 )
+                msg_en = (
+                    f"Work shift too long: {_fmt(s)}–{_fmt(e)} is {_dur(length)} of work without a break "
+                    f"(waiting time/on-call time included). Even with a recorded local exception the shift may "
+                    f"last at most {_dur(limit)}. It is {_fmt_min(_ceil_min(over))} too long. (V2)"
+                )
+                hint_en = (
+                    f"Split the shift so that the work ends by {_fmt(s + limit)} at the latest and let another "
+                    f"assistant take the rest."
+                )
             else:
                 allowed = f", upp till {_dur(maxx_s)} bara med registrerat lokalt undantag" if maxx_s else ""
                 msg = (
                     f"För långt arbetspass: {_fmt(s)}–{_fmt(e)} är {_dur(length)} arbete i ett sträck "
                     f"(väntetid/jour inräknad). Högst {_dur(maxc)} är tillåtet{allowed}. "
                     f"Det är {_fmt_min(_ceil_min(over))} för långt."
+                )
+                allowed_en = f", up to {_dur(maxx_s)} only with a recorded local exception" if maxx_s else ""
+                msg_en = (
+                    f"Work shift too long: {_fmt(s)}–{_fmt(e)} is {_dur(length)} of work without a break "
+                    f"(waiting time/on-call time included). At most {_dur(maxc)} is allowed{allowed_en}. "
+                    f"It is {_fmt_min(_ceil_min(over))} too long. (V2)"
                 )
                 if maxx_s is not None and length <= maxx_s:
                     after = p.rest_after_exception or 0
@@ -545,10 +593,19 @@ def _long_block(
                         f"(högst {_dur(maxx_s)}) och planera minst {fmt_minutes(after)} vila direkt efter "
                         f"passet."
                     )
+                    hint_en = (
+                        f"Let the work end by {_fmt(s + maxc)} at the latest, or record a local exception "
+                        f"(at most {_dur(maxx_s)}) and plan at least {fmt_minutes(after)} of rest directly after "
+                        f"the shift."
+                    )
                 else:
                     hint = (
                         f"Dela upp passet så att arbetet slutar senast {_fmt(s + maxc)} och låt en annan "
                         f"assistent ta resten."
+                    )
+                    hint_en = (
+                        f"Split the shift so that the work ends by {_fmt(s + maxc)} at the latest and let "
+                        f"another assistant take the rest."
                     )
             out.append(
                 _finding(
@@ -561,9 +618,8 @@ def _long_block(
                     over,
                     msg,
                     hint,
-                    f"Continuous work {_fmt(s)}-{_fmt(e)} is {_dur(length)}, over the {_dur(limit)} limit "
-                    f"{'even with the recorded exception' if has_exc else 'without a recorded exception'}; "
-                    f"over by {_fmt_min(_ceil_min(over))} (profile {p.code}).",
+                    msg_en,
+                    hint_en,
                     exception_allowed=maxx_s is not None and length <= maxx_s,
                 )
             )
@@ -590,9 +646,13 @@ def _long_block(
                     f"tillåtet med registrerat lokalt undantag bara om det följs av minst {_dur(req)} "
                     f"sammanhängande vila, men nästa pass börjar {_fmt(nxt)} (vila {_dur(rest)}). "
                     f"Det fattas {_fmt_min(_ceil_min(short))}.",
-                    f"Flytta passets start {_fmt(nxt)} till tidigast {_fmt(e + req)}" + _HINT_TAIL,
-                    f"Rest after the excepted pass {_fmt(s)}-{_fmt(e)} is {_dur(rest)}; {_dur(req)} "
-                    f"required, short by {_fmt_min(_ceil_min(short))} (profile {p.code}).",
+                    *_sv_en(
+                        _move_start_hint(nxt, e + req),
+                        f"Rest too short after an excepted shift: the shift {_fmt(s)}–{_fmt(e)} ({_dur(length)}) "
+                        f"is allowed with a recorded local exception only if it is followed by at least "
+                        f"{_dur(req)} of continuous rest, but the next shift starts {_fmt(nxt)} "
+                        f"(rest {_dur(rest)}). {_fmt_min(_ceil_min(short))} is missing. (V2)",
+                    ),
                 )
             )
         return
@@ -619,9 +679,13 @@ def _long_block(
             f"Ett pass längre än {_dur(_DAY - need)} ska direkt följas av sammanhängande vila som är minst "
             f"lika lång som passet (här {_dur(required)}), men nästa pass börjar {_fmt(nxt)} (vila {_dur(rest)}). "
             f"Det fattas {_fmt_min(_ceil_min(short))}.",
-            f"Flytta passets start {_fmt(nxt)} till tidigast {_fmt(e + required)}" + _HINT_TAIL,
-            f"Rest after the long pass {_fmt(s)}-{_fmt(e)} is {_dur(rest)}; {_dur(required)} required, "
-            f"short by {_fmt_min(_ceil_min(short))} (profile {p.code}).",
+            *_sv_en(
+                _move_start_hint(nxt, e + required),
+                f"Rest too short after a long shift: the work {_fmt(s)}–{_fmt(e)} lasted {_dur(length)} without "
+                f"a break. A shift longer than {_dur(_DAY - need)} must be followed directly by continuous rest "
+                f"at least as long as the shift (here {_dur(required)}), but the next shift starts {_fmt(nxt)} "
+                f"(rest {_dur(rest)}). {_fmt_min(_ceil_min(short))} is missing. (V1)",
+            ),
         )
     )
 
@@ -933,11 +997,11 @@ def _period_finding(
     if best:
         f_a, f_b, d_best = _fmt(a), _fmt(b), _dur(best)
         rest_txt = f"har som längst {d_best} ({f_a}–{f_b}) sammanhängande ledighet"
-        rest_en = f"has at most {d_best} ({f_a}-{f_b}) of consecutive free time"
+        rest_en = f"has at most {d_best} ({f_a}–{f_b}) of continuous time off"
     else:
         rest_txt = "har ingen ledighet alls"
-        rest_en = "has no free time at all"
-    hint = _gap_hint(a, b, ws, we, need)
+        rest_en = "has no time off at all"
+    hints = _gap_hint(a, b, ws, we, need)
     if weekly:
         return _finding(
             "V3",
@@ -950,9 +1014,12 @@ def _period_finding(
             f"För kort veckovila: veckan {f_ws}–{f_we} {rest_txt}. Minst {d_need} sammanhängande ledighet "
             f"krävs under varje sjudagarsperiod (veckovila, arbetstidslagen 14 §); beredskap räknas inte som "
             f"vila. Det fattas {short_txt}.",
-            hint,
-            f"Weekly rest too short: the week {f_ws}-{f_we} {rest_en} (standby is not rest); {d_need} required, "
-            f"short by {short_txt} (profile {p.code}).",
+            *_sv_en(
+                hints,
+                f"Weekly rest too short: the week {f_ws}–{f_we} {rest_en}. At least {d_need} of continuous time "
+                f"off is required in every seven-day period (weekly rest, Working Hours Act section 14); standby "
+                f"does not count as rest. {short_txt} is missing. (V3)",
+            ),
         )
     bnd = f"{p.day_boundary:%H:%M}"
     return _finding(
@@ -966,9 +1033,12 @@ def _period_finding(
         f"För kort dygnsvila: dygnet {f_ws}–{f_we} (dygnsbryt {bnd}) {rest_txt}. Minst {d_need} "
         f"sammanhängande ledighet krävs inom varje dygn (dygnsvila, arbetstidslagen 13 §). "
         f"Det fattas {short_txt}.",
-        hint,
-        f"Daily rest too short: the day {f_ws}-{f_we} (boundary {bnd}) {rest_en}; {d_need} required, "
-        f"short by {short_txt} (profile {p.code}).",
+        *_sv_en(
+            hints,
+            f"Daily rest too short: the day {f_ws}–{f_we} (day boundary {bnd}) {rest_en}. At least {d_need} of "
+            f"continuous time off is required within each day (daily rest, Working Hours Act section 13). "
+            f"{short_txt} is missing. (V1)",
+        ),
     )
 
 

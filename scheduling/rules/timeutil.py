@@ -12,7 +12,8 @@ from .model import STOCKHOLM
 
 
 class LocalTimeError(ValueError):
-    """A local wall-clock time that cannot be turned into an instant (T2)."""
+    """A local wall-clock time that cannot be turned into an instant (T2).
+    ``message`` is Swedish, ``message_en`` the same in English."""
 
     def __init__(self, code: str, message: str, message_en: str) -> None:
         super().__init__(message_en)
@@ -78,7 +79,8 @@ def make_aware(day: date, clock: time, *, fold: int | None = None) -> datetime:
             "T2",
             f"Klockan {clock:%H:%M} den {day:%Y-%m-%d} finns inte: klockan ställs fram en "
             f"timme den natten (sommartid). Ange en tid före 02:00 eller från 03:00.",
-            f"{day} {clock:%H:%M} does not exist in Europe/Stockholm (spring DST gap)",
+            f"The time {clock:%H:%M} on {day:%Y-%m-%d} does not exist: the clocks go forward one hour "
+            f"that night (summer time). Enter a time before 02:00 or from 03:00.",
         )
     if first.utcoffset() != second.utcoffset():
         if fold is None:
@@ -87,7 +89,9 @@ def make_aware(day: date, clock: time, *, fold: int | None = None) -> datetime:
                 f"Klockan {clock:%H:%M} den {day:%Y-%m-%d} inträffar två gånger: klockan ställs "
                 f"tillbaka en timme den natten. Ange om du menar första gången (sommartid, +02:00) "
                 f"eller andra gången (vintertid, +01:00).",
-                f"{day} {clock:%H:%M} is ambiguous in Europe/Stockholm (autumn DST overlap)",
+                f"The time {clock:%H:%M} on {day:%Y-%m-%d} occurs twice: the clocks go back one hour "
+                f"that night. State whether you mean the first time (summer time, +02:00) "
+                f"or the second time (winter time, +01:00).",
             )
         return (second if fold else first).astimezone(UTC)
     return first.astimezone(UTC)

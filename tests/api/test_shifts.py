@@ -125,3 +125,24 @@ def test_changes_made_with_a_token_are_attributed_to_its_owner_in_the_audit_trai
     entry = AuditEntry.objects.filter(object_pk=str(response.json()["id"]), action=0).latest("timestamp")
     assert entry.actor == world_a.side.coordinator
     assert entry.remote_addr == "10.1.2.3"
+
+
+def test_created_and_stored_findings_speak_english_with_accept_language_en(world_a):
+    client = token_client(world_a.side.coordinator)
+    first = body(world_a, "2026-05-05T14:00:00+02:00", "2026-05-05T22:00:00+02:00")
+    assert client.post("/api/v1/shifts/", first, format="json").status_code == 201
+    short_rest = body(world_a, "2026-05-06T04:00:00+02:00", "2026-05-06T10:00:00+02:00")
+    created = client.post("/api/v1/shifts/", short_rest, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert created.status_code == 201
+    (v1,) = [f for f in created.json()["findings"] if f["code"] == "V1"]
+    assert v1["message"].startswith("Daily rest too short: within 24 hours from the start of work 2026-05-05 14:00")
+    assert v1["message"].endswith("is missing. (V1)")
+    assert v1["hint"].startswith("Move the shift's start 2026-05-06 04:00 to 2026-05-06 ")
+    assert v1["hint"].endswith(" at the earliest or record a reason and compensatory rest.")
+
+    url = f"/api/v1/shifts/{created.json()['id']}/"
+    (stored_en,) = [f for f in client.get(url, HTTP_ACCEPT_LANGUAGE="en").json()["findings"] if f["code"] == "V1"]
+    assert (stored_en["message"], stored_en["hint"]) == (v1["message"], v1["hint"])
+    (stored_sv,) = [f for f in client.get(url, HTTP_ACCEPT_LANGUAGE="sv").json()["findings"] if f["code"] == "V1"]
+    assert stored_sv["message"].startswith("För kort dygnsvila:")
+    assert stored_sv["hint"].startswith("Flytta passets start 2026-05-06 04:00 till tidigast")

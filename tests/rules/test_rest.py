@@ -399,7 +399,13 @@ def test_the_classic_short_rest_names_the_rest_and_when_the_next_shift_may_start
         "Flytta passets start 2026-03-06 06:00 till tidigast 2026-03-06 09:00 "
         "eller registrera ett skäl och kompensationsvila."
     )
-    assert "short by 3 h" in f.message_en
+    assert f.message_en.startswith("Daily rest too short: ")
+    assert "the longest continuous rest is 8 h (2026-03-05 22:00–2026-03-06 06:00)" in f.message_en
+    assert "3 h is missing. (V1)" in f.message_en
+    assert f.hint_en == (
+        "Move the shift's start 2026-03-06 06:00 to 2026-03-06 09:00 at the earliest "
+        "or record a reason and compensatory rest."
+    )
 
 
 def test_a_block_too_long_for_the_window_is_told_when_to_end() -> None:
