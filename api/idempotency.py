@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.renderers import JSONRenderer
@@ -21,6 +23,10 @@ from .models import ApiToken, IdempotencyRecord
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
+#: A claim still unanswered after this long belongs to a request whose process
+#: died (every web request is killed long before: gunicorn's timeout); its
+#: transaction rolled back, so the key may be claimed again.
+STALE_CLAIM = timedelta(minutes=10)
 
 
 class KeyReused(exceptions.APIException):
@@ -65,6 +71,11 @@ def begin(request) -> IdempotencyRecord | Response | None:
     token = request.auth if isinstance(request.auth, ApiToken) else None
     owner = {"token": token} if token else {"user": request.user, "token": None}
     request_hash = _request_hash(request)
+    # Let go of an unanswered claim left by a dead process (conditional: if
+    # two retries race here, one deletes it and the other's create loses).
+    IdempotencyRecord.objects.filter(
+        key=key, status_code__isnull=True, created_at__lt=timezone.now() - STALE_CLAIM, **owner
+    ).delete()
     try:
         with transaction.atomic():
             return IdempotencyRecord.objects.create(

@@ -10,6 +10,7 @@ import logging
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import renderers, status, viewsets
 from rest_framework.decorators import action
@@ -81,6 +82,13 @@ class ClientViewSet(RegistryViewSet):
 
     def get_queryset(self):
         return selectors.clients_for(self.request.user).order_by("last_name", "first_name", "id")
+
+    def perform_create(self, serializer):
+        # A coordinator who sees only assigned clients could create a client
+        # and then not reach it; new clients are for those who see them all.
+        if not selectors.membership_of(self.request.user).all_clients:
+            raise RoleNotAllowed(_("Bara den som ser alla brukare kan lägga till en ny brukare."))
+        super().perform_create(serializer)
 
 
 @extend_schema_view(**ex.registry_docs("assistenter", "Assistenter", ex.ASSISTANT))
@@ -354,7 +362,6 @@ class PayoutForecastView(ApiViewMixin, APIView):
 def not_found(request, *args, **kwargs):
     """Unknown paths under /api/ answer in the error format too."""
     from django.http import JsonResponse
-    from django.utils.translation import gettext as _
 
     from .errors import error_body
 

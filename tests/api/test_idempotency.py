@@ -105,3 +105,23 @@ def test_old_keys_are_purged_and_a_purged_key_runs_again(world_a):
     again = client.post("/api/v1/shifts/", shift_body(world_a), format="json", HTTP_IDEMPOTENCY_KEY="old")
     assert again.status_code == 409 and again.json()["findings"][0]["code"] == "H1"  # judged again, no second shift
     assert Shift.objects.filter(pk=first.json()["id"]).exists()
+
+
+def test_a_claim_left_by_a_dead_process_is_released_after_a_while(world_a):
+    """The first request's process died before answering: its transaction
+    rolled back (no shift), its claim stayed. Ten minutes on, a retry runs."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client = token_client(world_a.side.coordinator)
+    body = shift_body(world_a, day="2026-05-06")
+    assert client.post("/api/v1/shifts/", body, format="json", HTTP_IDEMPOTENCY_KEY="dead").status_code == 201
+    Shift.objects.filter(start__date="2026-05-06").delete()  # as if it never committed
+    claim = IdempotencyRecord.objects.filter(key="dead")
+    claim.update(status_code=None, response_body=None, created_at=timezone.now() - timedelta(minutes=5))
+    assert client.post("/api/v1/shifts/", body, format="json", HTTP_IDEMPOTENCY_KEY="dead").status_code == 409
+    claim.update(created_at=timezone.now() - timedelta(minutes=11))
+    retry = client.post("/api/v1/shifts/", body, format="json", HTTP_IDEMPOTENCY_KEY="dead")
+    assert retry.status_code == 201 and not retry.has_header("Idempotent-Replayed")
+    assert Shift.objects.filter(start__date="2026-05-06").count() == 1

@@ -159,3 +159,13 @@ def test_each_token_is_throttled_on_its_own(alice, settings):
     assert response.json()["code"] == "throttled" and int(response["Retry-After"]) > 0
     assert second.get("/api/v1/clients/").status_code == 200
     assert session_client(alice.coordinator).get("/api/v1/clients/").status_code == 200
+
+
+def test_a_coordinator_of_assigned_clients_cannot_create_a_client_they_could_not_reach(world_a):
+    restricted = token_client(world_a.side.restricted_coordinator)
+    before = Client.objects.count()
+    response = restricted.post("/api/v1/clients/", NEW_CLIENT, format="json")
+    assert response.status_code == 403
+    assert response.json()["code"] == "permission_denied"
+    assert "alla brukare" in response.json()["detail"]
+    assert Client.objects.count() == before
