@@ -315,6 +315,10 @@ class MonthlyReportSerializer(serializers.ModelSerializer):
 
     client_name = serializers.CharField(source="client.name", read_only=True)
     month = MonthField()
+    # null for an assistant: the claim's figures are the client's and the
+    # provider's business; an assistant sees their own time report.
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True, allow_null=True)
+    paid_amount = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True, allow_null=True)
     time_reports = serializers.SerializerMethodField()
     missing_signatures = serializers.SerializerMethodField()
     claim = serializers.SerializerMethodField()
@@ -363,8 +367,20 @@ class MonthlyReportSerializer(serializers.ModelSerializer):
             )
         return billing.missing_signatures(report)
 
-    @extend_schema_field(ClaimSummarySerializer)
+    def _for_assistant(self) -> bool:
+        membership = self.context.get("membership")
+        return membership is not None and membership.role == "assistant"
+
+    def to_representation(self, report):
+        data = super().to_representation(report)
+        if self._for_assistant():
+            data["amount"] = data["paid_amount"] = None
+        return data
+
+    @extend_schema_field(ClaimSummarySerializer(allow_null=True))
     def get_claim(self, report):
+        if self._for_assistant():
+            return None
         claim = report.snapshot.get("claim", {}) if isinstance(report.snapshot, dict) else {}
         empty = {"active": 0, "waiting": 0, "standby": 0}
         return ClaimSummarySerializer(

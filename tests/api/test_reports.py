@@ -117,3 +117,14 @@ def test_the_payout_forecast_lists_the_months_and_what_blocks_them(world_a):
     row = months[world_a.report.pk]
     assert row["month"] == "2026-03" and row["blocked"] and row["missing"]
     assert sum(float(day["amount"]) for day in data["payouts"]) > 0
+
+
+def test_an_assistant_sees_their_own_time_report_and_not_the_claims_figures(world_a):
+    report = world_a.report
+    TimeReport.objects.create(report=report, assistant=world_a.side.assistants[1], minutes=60)
+    data = session_client(world_a.side.assistant_user).get(f"/api/v1/reports/{report.pk}/").json()
+    assert data["claim"] is None and data["amount"] is None and data["paid_amount"] is None
+    assert {tr["assistant"] for tr in data["time_reports"]} == {world_a.side.assistants[0].pk}
+    full = token_client(world_a.side.coordinator).get(f"/api/v1/reports/{report.pk}/").json()
+    assert full["claim"] is not None and full["amount"] is not None
+    assert len(full["time_reports"]) == report.time_reports.count()
