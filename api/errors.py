@@ -22,7 +22,7 @@ from rest_framework.serializers import as_serializer_error
 
 from billing.services import ReportError
 from scheduling.services import ShiftRefused
-from scheduling.templatetags.findings import english, finding_hint, finding_message
+from scheduling.texts import english, finding_hint, finding_message
 
 logger = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ from assistans.models import Assignment, Assistant, Client, Decision, Employment
 from billing import services as billing
 from billing.models import Invoice, MonthlyReport, TimeReport
 from scheduling.models import Kind, Shift, ShiftFinding
-from scheduling.templatetags.findings import finding_hint, finding_message
+from scheduling.texts import finding_hint, finding_message
 
 from .fields import BoundedDateField, BoundedDateTimeField, PersonalNumberField, ScopedPrimaryKeyField
 from .models import ApiToken

@@ -16,7 +16,7 @@ from . import services
 from .models import Kind, Shift
 from .rules import model as m
 from .rules.timeutil import AmbiguousTime, LocalTimeError, make_aware, minutes_between
-from .templatetags.findings import finding_message
+from .texts import finding_message
 
 SEGMENT_ROWS = 3
 MAX_COPY_WEEKS = 26

@@ -39,7 +39,7 @@ from .rules.timeutil import (
     make_aware,
     next_month,
 )
-from .templatetags.findings import finding_message
+from .texts import finding_message
 from .views import DAY_NAMES
 from .views_changes import DateInput
 

@@ -1,46 +1,12 @@
-"""Finding texts in the reader's language.
+"""Template filters for finding texts in the reader's language (``scheduling.texts``).
 
-The rules engine writes every finding twice: ``message``/``hint`` in Swedish
-and ``message_en``/``hint_en`` in English (engine findings, stored
-``ShiftFinding`` rows, and ``LocalTimeError`` for ``message``). Pages and the
-API show the English text when the active language is English and the
-English text exists, else the Swedish one (rows stored before the English
-columns existed have none).
-
-In templates::
-
-    {% load findings %}{{ f|finding_message }} {{ f|finding_hint }}
-
-In Python: ``finding_message(f)``, ``finding_hint(f)``.
+{% load findings %}{{ f|finding_message }} {{ f|finding_hint }}
 """
 
-from __future__ import annotations
-
 from django import template
-from django.utils.translation import get_language
+
+from scheduling import texts
 
 register = template.Library()
-
-
-def english() -> bool:
-    """Whether the active language is English (``en``, ``en-gb`` ...)."""
-    return (get_language() or "").lower().startswith("en")
-
-
-def _pick(obj, name: str) -> str:
-    swedish = getattr(obj, name, "") or ""
-    if english():
-        return getattr(obj, f"{name}_en", "") or swedish
-    return swedish
-
-
-@register.filter
-def finding_message(obj) -> str:
-    """``obj.message_en`` in English (when not empty), else ``obj.message``."""
-    return _pick(obj, "message")
-
-
-@register.filter
-def finding_hint(obj) -> str:
-    """``obj.hint_en`` in English (when not empty), else ``obj.hint``."""
-    return _pick(obj, "hint")
+register.filter("finding_message", texts.finding_message)
+register.filter("finding_hint", texts.finding_hint)

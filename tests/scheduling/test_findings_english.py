@@ -15,7 +15,7 @@ from billing.services import _stored_findings
 from scheduling import services
 from scheduling.models import ShiftFinding
 from scheduling.rules.timeutil import make_aware
-from scheduling.templatetags.findings import finding_hint, finding_message
+from scheduling.texts import finding_hint, finding_message
 
 pytestmark = pytest.mark.django_db
 
