@@ -829,19 +829,8 @@ def _sweep(blocks: _Blocks, tl: _Timeline, weekly: bool, out: list[Finding]) -> 
             lo -= 1
         j = bisect_left(bs, we, lo + 1)  # blocks lo..j-1 meet the period
         if active:
-            cursor: float = ws
-            best = -1.0
-            a = b = 0.0
-            for x, y in zip(bs[lo:j], be[lo:j], strict=True):
-                if x - cursor > best:
-                    best, a, b = x - cursor, cursor, x
-                if y > cursor:
-                    cursor = y
-            if we - cursor > best:
-                best, a, b = we - cursor, cursor, we
+            best, a, b = _longest_free(bs, be, lo, j, ws, we)
             if best < need:
-                if best < 0:
-                    best, a, b = 0, cursor, we
                 out.append(_period_finding(blocks, lo, j - 1, p, weekly, ws, we, best, a, b, need))
         if be[j - 1] > we:
             lo = j - 1  # that block goes on into the next period
@@ -962,6 +951,17 @@ def _week_detail(
     bs, be = blocks.bs, blocks.be
     lo = bisect_right(be, ws, 0, blocks.n)  # the first block ending after ws
     j = bisect_left(bs, we, lo)
+    best, a, b = _longest_free(bs, be, lo, j, ws, we)
+    if best < need:
+        out.append(_period_finding(blocks, lo, j - 1, p, True, ws, we, best, a, b, need))
+
+
+def _longest_free(
+    bs: list[float], be: list[float], lo: int, j: int, ws: float, we: float
+) -> tuple[float, float, float]:
+    """The longest free stretch ``(length, start, end)`` of the period
+    ``[ws, we)`` between the merged blocks ``lo..j-1``; no free time at all is
+    a stretch of length 0 at the end of the last block."""
     cursor = ws
     best = -1.0
     a = b = 0.0
@@ -972,10 +972,9 @@ def _week_detail(
             cursor = y
     if we - cursor > best:
         best, a, b = we - cursor, cursor, we
-    if best < need:
-        if best < 0:
-            best, a, b = 0, cursor, we
-        out.append(_period_finding(blocks, lo, j - 1, p, True, ws, we, best, a, b, need))
+    if best < 0:
+        best, a, b = 0, cursor, we
+    return best, a, b
 
 
 def _period_finding(
