@@ -34,6 +34,29 @@ _EXCEPTION_KEY = re.compile(r"^reason_([A-Z][0-9]{1,2})$")
 _SEGMENT_KEY = re.compile(r"^seg([1-9][0-9]?)_(?:time|kind)$")
 
 
+def fold_field() -> forms.ChoiceField:
+    """Which 02:xx is meant on the autumn night the clock is set back (T2)."""
+    return forms.ChoiceField(
+        label=_("Natten då klockan ställs tillbaka"),
+        required=False,
+        choices=[("", _("Inte aktuellt")), ("0", _("Första gången (sommartid)")), ("1", _("Andra gången (vintertid)"))],
+        help_text=_("Bara sista söndagen i oktober: klockan 02:00–02:59 inträffar två gånger."),
+    )
+
+
+def aware_time(form: forms.Form, day: date, clock: time, field: str) -> datetime | None:
+    """``day`` at ``clock`` in Swedish time, with the form's ``fold`` answer; a
+    time the autumn night has twice is asked about, never guessed (T2), and a
+    time the spring night skips is refused, each next to ``field``."""
+    fold = form.cleaned_data.get("fold")
+    try:
+        return make_aware(day, clock, fold=int(fold) if fold else None)
+    except LocalTimeError as exc:
+        code = "ambiguous" if isinstance(exc, AmbiguousTime) else "nonexistent"
+        form.add_error(field, forms.ValidationError(finding_message(exc), code=code))
+        return None
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -74,12 +97,7 @@ class ShiftForm(forms.Form):
         required=False,
         help_text=_("Kryssa i när passet går över midnatt, t.ex. 22:00–07:00 eller ett dygnspass 08:00–08:00."),
     )
-    fold = forms.ChoiceField(
-        label=_("Natten då klockan ställs tillbaka"),
-        required=False,
-        choices=[("", _("Inte aktuellt")), ("0", _("Första gången (sommartid)")), ("1", _("Andra gången (vintertid)"))],
-        help_text=_("Bara sista söndagen i oktober: klockan 02:00–02:59 inträffar två gånger."),
-    )
+    fold = fold_field()
     kind = forms.ChoiceField(label=_("Typ av tid"), choices=Kind.choices, initial=Kind.ACTIVE)
     double = forms.BooleanField(
         label=_("Dubbelassistans"),
@@ -150,13 +168,7 @@ class ShiftForm(forms.Form):
     # --- validation
 
     def _aware(self, day: date, clock: time, field: str) -> datetime | None:
-        fold = self.cleaned_data.get("fold")
-        try:
-            return make_aware(day, clock, fold=int(fold) if fold else None)
-        except LocalTimeError as exc:
-            code = "ambiguous" if isinstance(exc, AmbiguousTime) else "nonexistent"
-            self.add_error(field, forms.ValidationError(finding_message(exc), code=code))
-            return None
+        return aware_time(self, day, clock, field)
 
     def clean(self):
         cleaned = super().clean()

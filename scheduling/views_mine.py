@@ -27,19 +27,15 @@ from assistans import selectors
 from assistans.models import Membership
 
 from . import calendar, changes
-from .forms import repeated_hour_fold
+from .forms import aware_time, fold_field, repeated_hour_fold
 from .models import Deviation, Kind, Shift
 from .rules import model as m
 from .rules.timeutil import (
-    AmbiguousTime,
-    LocalTimeError,
     fmt_minutes,
     local_date,
     local_midnight,
-    make_aware,
     next_month,
 )
-from .texts import finding_message
 from .views import DAY_NAMES
 from .views_changes import DateInput
 
@@ -189,16 +185,7 @@ class DeviationForm(forms.Form):
         required=False,
         help_text=gettext_lazy("Kryssa i när passet gick över midnatt."),
     )
-    fold = forms.ChoiceField(
-        label=gettext_lazy("Natten då klockan ställs tillbaka"),
-        required=False,
-        choices=[
-            ("", gettext_lazy("Inte aktuellt")),
-            ("0", gettext_lazy("Första gången (sommartid)")),
-            ("1", gettext_lazy("Andra gången (vintertid)")),
-        ],
-        help_text=gettext_lazy("Bara sista söndagen i oktober: klockan 02:00–02:59 inträffar två gånger."),
-    )
+    fold = fold_field()
     kind = forms.ChoiceField(
         label=gettext_lazy("Typ av tid"),
         required=False,
@@ -226,15 +213,10 @@ class DeviationForm(forms.Form):
             )
             return cleaned
         end_day = day + timedelta(days=1) if cleaned.get("ends_next_day") else day
-        fold = int(cleaned["fold"]) if cleaned.get("fold") else None
         for name, the_day, clock in (("start", day, start_time), ("end", end_day, end_time)):
-            try:
-                # T2: a time the autumn night has twice is asked about, never guessed.
-                cleaned[name] = make_aware(the_day, clock, fold=fold)
-            except AmbiguousTime as exc:
-                self.add_error(f"{name}_time", forms.ValidationError(finding_message(exc), code="ambiguous"))
-            except LocalTimeError as exc:
-                self.add_error(f"{name}_time", finding_message(exc))
+            instant = aware_time(self, the_day, clock, f"{name}_time")
+            if instant is not None:
+                cleaned[name] = instant
         return cleaned
 
     def show_fold(self) -> bool:
