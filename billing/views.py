@@ -125,6 +125,14 @@ def _record_export(request, report: MonthlyReport, what: str) -> None:
     )
 
 
+def _exported(request, report: MonthlyReport, what: str, filename: str, content_type: str, content) -> HttpResponse:
+    """An export as a download, recorded in the audit trail first."""
+    _record_export(request, report, what)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 # --------------------------------------------------------------------------- months
 
 
@@ -514,14 +522,8 @@ def report_export(request, pk: int, fmt: str):
     else:
         filename, content_type = f"{stem}.json", "application/json; charset=utf-8"
         content = exports.month_json(report.snapshot)
-    _record_export(
-        request,
-        report,
-        f"månadsredovisning {month} {fmt.upper()}, brukare {report.client_id}, version {report.version}",
-    )
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    what = f"månadsredovisning {month} {fmt.upper()}, brukare {report.client_id}, version {report.version}"
+    return _exported(request, report, what, filename, content_type, content)
 
 
 @require_GET
@@ -539,14 +541,8 @@ def time_report_pdf(request, pk: int):
     if not any(tr["assistant"]["id"] == time_report.assistant_id for tr in report.snapshot.get("time_reports", [])):
         raise Http404("not in the snapshot")
     filename, content_type, content = TimeReportRenderer(report.snapshot, time_report.assistant_id).render()
-    _record_export(
-        request,
-        report,
-        f"tidsredovisning {report.month:%Y-%m} PDF, brukare {report.client_id}, assistent {time_report.assistant_id}",
-    )
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    what = f"tidsredovisning {report.month:%Y-%m} PDF, brukare {report.client_id}, assistent {time_report.assistant_id}"
+    return _exported(request, report, what, filename, content_type, content)
 
 
 # --------------------------------------------------------------------------- the assistant signs
