@@ -417,12 +417,12 @@ class BaseRenderer:
 # --------------------------------------------------------------------------- the month documents
 
 
-class _SnapshotRenderer(BaseRenderer):
-    def __init__(self, snapshot: dict) -> None:
-        self.snapshot = snapshot
-        self.month = snapshot["month"]
-        self.provider = snapshot["provider"]
-        self.client = snapshot["client"]
+class _MonthRenderer(BaseRenderer):
+    """A document of one provider's month: ``self.provider`` and ``self.month``
+    name it in the header and the footer."""
+
+    provider: dict
+    month: str
 
     def provider_name(self) -> str:
         return self.provider["name"]
@@ -432,6 +432,14 @@ class _SnapshotRenderer(BaseRenderer):
 
     def header_right(self) -> str:
         return f"{self.title} · {self.month}"
+
+
+class _SnapshotRenderer(_MonthRenderer):
+    def __init__(self, snapshot: dict) -> None:
+        self.snapshot = snapshot
+        self.month = snapshot["month"]
+        self.provider = snapshot["provider"]
+        self.client = snapshot["client"]
 
     def document_title(self) -> str:
         return f"{self.title} {self.month} – {self.client['name']}"
@@ -718,7 +726,7 @@ class ClaimRenderer(_SnapshotRenderer):
         ]
 
 
-class ProviderSummaryRenderer(BaseRenderer):
+class ProviderSummaryRenderer(_MonthRenderer):
     """The provider's month: one row per client, with totals."""
 
     title = "Månadssammanställning"
@@ -733,15 +741,6 @@ class ProviderSummaryRenderer(BaseRenderer):
 
     def get_filename(self) -> str:
         return f"sammanstallning-{self.month}-anordnare-{self.provider['id']}.pdf"
-
-    def provider_name(self) -> str:
-        return self.provider["name"]
-
-    def provider_line(self) -> str:
-        return f"{self.provider['name']}{NBSP}·{NBSP}org.nr {self.provider['org_number']}"
-
-    def header_right(self) -> str:
-        return f"{self.title} · {self.month}"
 
     def document_title(self) -> str:
         return f"{self.title} {self.month} – {self.provider['name']}"
