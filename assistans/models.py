@@ -120,6 +120,12 @@ class Provider(models.Model):
         blank=True,
     )
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    #: Bumped (``scheduling.input_version.bump``) with every write to the rows
+    #: the rules engine reads for this provider; only ever changed by that
+    #: single UPDATE, never by ``save()`` (see below).
+    engine_input_version = models.BigIntegerField(
+        _("version av regelunderlag"), default=0, db_default=0, editable=False
+    )
 
     class Meta:
         verbose_name = _("anordnare")
@@ -128,6 +134,19 @@ class Provider(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        # A full save of an instance read before a bump must not write its
+        # stale ``engine_input_version`` back: the counter would go back to a
+        # value whose stored findings describe other data.
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "engine_input_version" and field.attname not in deferred
+            ]
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         super().clean()

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from assistans.models import Assistant, Provider
 
-from . import adapters, rules, services
+from . import adapters, input_version, rules, services
 from .models import AbsenceShift, Deviation, MonthLock, Shift, StaffAbsence
 from .rules import caps
 from .rules import model as m
@@ -137,6 +137,7 @@ def record_absence(
     saved."""
     if last_day < first_day:
         raise ChangeError(_("Sista dagen kan inte ligga före första dagen."), "last_day")
+    input_version.lock(assistant.provider_id)
     Assistant.objects.select_for_update().filter(pk=assistant.pk).first()
     shifts = list(
         absence_shifts(

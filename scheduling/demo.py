@@ -11,6 +11,7 @@ from django.db import transaction
 
 from assistans.models import Assignment, Client, Provider
 
+from . import input_version
 from .models import Shift
 from .rules.timeutil import make_aware
 from .services import recheck
@@ -107,5 +108,7 @@ def create_demo_shifts(*, provider: Provider, first: date, last: date, today: da
                     )
         day += timedelta(days=1)
     Shift.objects.bulk_create(shifts, batch_size=1000)
+    # bulk_create sends no signals: the engine-input counter is bumped here.
+    input_version.bump([provider.pk])
     recheck(provider=provider, start=make_aware(first, time(0)), end=make_aware(last + timedelta(days=1), time(0)))
     return len(shifts)

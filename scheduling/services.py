@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from assistans.models import Assistant, Client, Provider
 
-from . import adapters, rules
+from . import adapters, input_version, rules
 from .models import MonthLock, RuleException, Shift, ShiftFinding
 from .rules import model as m
 from .rules.timeutil import (
@@ -204,7 +204,9 @@ def _check_change(*, provider: Provider, data: ShiftData, shift: Shift | None, e
     assistants = Assistant.objects.filter(pk__in=assistant_ids, provider=provider)
     if lock:
         # Lock the assistants' rows in a fixed order: two coordinators entering
-        # shifts for one assistant at the same moment are serialised here.
+        # shifts for one assistant at the same moment are serialised here. The
+        # provider's row comes first (see input_version.lock).
+        input_version.lock(provider.pk)
         assistants = assistants.select_for_update().order_by("pk")
     found = {a.pk for a in assistants}
     if lock and shift is not None:
@@ -439,6 +441,7 @@ def _recheck_left_behind(provider: Provider, shift_id: int, assistant_id: int, c
 def delete_shift(*, actor, provider: Provider, shift: Shift) -> None:
     """Delete a shift and re-check its window (a deletion can end a cap excess
     or a rest breach on the neighbours)."""
+    input_version.lock(provider.pk)
     Assistant.objects.select_for_update().filter(pk=shift.assistant_id).first()
     data = ShiftData(shift.assistant_id, shift.client_id, shift.start, shift.end)
     _check_unchanged(shift, data)
