@@ -1328,3 +1328,44 @@ def compute_month(
             municipal_rates=municipal_rates,
             pool_history=pool_history,
         )
+
+
+@dataclass(frozen=True)
+class ClientMonth:
+    """One client's share of a provider's month-end input: what
+    ``compute_month`` is given as ``shifts``, ``pool_history`` and
+    ``findings``."""
+
+    shifts: list[Shift]
+    history: list[Shift]
+    findings: list[Finding]
+
+
+def split_by_client(
+    month_start: datetime, month_end: datetime, shifts: Iterable[Shift], findings: Sequence[Finding]
+) -> dict[int | str, ClientMonth]:
+    """Group a provider's shifts (the month's, and earlier ones for the
+    grant pools) and the engine's findings by client, in one pass each.
+
+    A shift that touches the month counts in it; one that ends by the
+    month's start is history; a finding goes to every client owning a shift
+    it names (most shifts have none, so only named shifts are indexed). The
+    month-end service and the benchmark both group here."""
+    named = {shift_id for finding in findings for shift_id in finding.shift_ids}
+    owner: dict = {}
+    groups: dict[int | str, ClientMonth] = {}
+    for shift in shifts:
+        segments = shift.segments
+        group = groups.get(shift.client_id)
+        if group is None:
+            group = groups[shift.client_id] = ClientMonth([], [], [])
+        if segments[-1].end <= month_start:
+            group.history.append(shift)
+        elif segments[0].start < month_end:
+            group.shifts.append(shift)
+        if shift.id in named:
+            owner[shift.id] = shift.client_id
+    for finding in findings:
+        for client_id in {owner[i] for i in finding.shift_ids if i in owner}:
+            groups[client_id].findings.append(finding)
+    return groups

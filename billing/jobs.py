@@ -35,7 +35,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from assistans.models import Membership
+from assistans.models import Membership, Provider
+from scheduling.models import Shift
+from scheduling.rules.timeutil import local_midnight
 
 from . import payout, services
 from .models import MonthlyReport, PayoutStep
@@ -343,11 +345,34 @@ def catch_up_documents(*, today: date, now: datetime) -> JobResult:
     return result
 
 
+def refresh_findings(*, today: date) -> JobResult:
+    """Keep the engine's findings for the month that last ended stored and
+    current for every provider with shifts in it, so computing that month's
+    reports reads them instead of running the engine again (see
+    docs/performance.md). A provider whose stored findings are current costs
+    one query; one provider's failure does not stop the others."""
+    result = JobResult()
+    month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    start, end = local_midnight(month), local_midnight(today.replace(day=1))
+    with_shifts = Shift.objects.filter(start__lt=end, end__gt=start).values("provider_id")
+    for provider in Provider.objects.filter(pk__in=with_shifts).order_by("pk"):
+        key = f"findings provider {provider.pk} {month:%Y-%m}"
+        try:
+            ran = services.refresh_findings(provider=provider, month=month)
+        except Exception as exc:
+            logger.exception("storing the engine's findings failed for provider %s, %s", provider.pk, f"{month:%Y-%m}")
+            result.failed.append(f"{key}: {type(exc).__name__}")
+            continue
+        (result.done if ran else result.skipped).append(key)
+    return result
+
+
 def daily(*, today: date, now: datetime | None = None) -> JobResult:
     now = now or timezone.now()
     result = remind(today=today, now=now)
     result.merge(mark_late(today=today, now=now))
     result.merge(catch_up_documents(today=today, now=now))
+    result.merge(refresh_findings(today=today))
     return result
 
 

@@ -256,3 +256,30 @@ class PayoutStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.step} {self.month:%Y-%m} ({self.get_state_display()})"
+
+
+class EngineRun(models.Model):
+    """The rules engine's not-payable findings for one provider's month-end
+    window, stored with the engine-input version they were computed from
+    (``Provider.engine_input_version``). The month-end reports reuse them only
+    while that version, the window and the rule set are unchanged; any write
+    to a shift or to the registry the engine reads bumps the version, so a
+    stale run is never used, only recomputed."""
+
+    provider = models.ForeignKey(Provider, verbose_name=_("anordnare"), on_delete=models.CASCADE)
+    window_start = models.DateTimeField(_("från"))
+    window_end = models.DateTimeField(_("till"))
+    input_version = models.BigIntegerField(_("version av regelunderlag"))
+    rules = models.CharField(_("regelversion"), max_length=40)
+    findings = models.JSONField(_("regelutfall"), default=list)
+    computed_at = models.DateTimeField(_("beräknad"))
+
+    class Meta:
+        verbose_name = _("regelkörning")
+        verbose_name_plural = _("regelkörningar")
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "window_start", "window_end"], name="engine_run_per_window")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider_id} {self.window_start:%Y-%m-%d}–{self.window_end:%Y-%m-%d} v{self.input_version}"

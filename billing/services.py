@@ -8,9 +8,7 @@ one it replaces. Each step is one transaction; a refused step changes nothing.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -23,12 +21,12 @@ from stdnum import luhn
 
 from assistans import identity
 from assistans.models import Assistant, Client, Decision, Membership, Provider
-from scheduling import adapters
+from scheduling import adapters, input_version
 from scheduling import rules as engine
 from scheduling.models import MonthLock, Shift, ShiftFinding
 from scheduling.rules.timeutil import local_midnight, next_month
 
-from . import calculations, snapshot
+from . import calculations, snapshot, stored_findings
 from .models import Invoice, InvoiceSeries, MonthlyReport, StandardRate, TimeReport
 from .tasks import on_report_complete
 
@@ -86,47 +84,96 @@ class _Computed:
     snapshot: dict
 
 
-def _compute(provider: Provider, month: date, clients: list[Client]) -> list[_Computed]:
-    """Run the engine once for the provider over the month and the history
-    the reference periods and grant pools need, then price each client."""
+def _findings_and_shifts(provider: Provider, start: datetime, end: datetime) -> tuple[list, list]:
+    """The engine's findings for the provider's window ``[start, end)`` and
+    the shifts overlapping it. Stored findings are used while nothing the
+    engine reads has changed since they were computed (the provider's
+    engine-input version); otherwise the engine runs over the window, with
+    the history its reference periods need, and its findings are stored."""
+    stored = stored_findings.load_current(provider_ids=[provider.pk], start=start, end=end).get(provider.pk)
+    if stored is not None:
+        return stored, adapters.report_shifts(provider_ids=[provider.pk], start=start, end=end)[provider.pk]
+    version = input_version.current(provider.pk)  # before the input is read
+    inp = adapters.provider_check_input(provider=provider, start=start, end=end)
+    findings = engine.check(inp)
+    stored_findings.store(provider.pk, start, end, version, findings)
+    return findings, [s for s in inp.shifts if s.end > start]
+
+
+def _window(month: date, clients: list[Client]) -> tuple[list[Decision], datetime, datetime]:
+    """The clients' decisions covering ``month`` and the window the month-end
+    reads: from the earliest start of those decisions (the grant pools are
+    consumed from there), never later than the month, to the month's end."""
     month_start, month_end = local_midnight(month), local_midnight(next_month(month))
     decisions = list(Decision.objects.filter(client__in=clients, start__lt=next_month(month), end__gte=month))
-    history_start = min([local_midnight(d.start) for d in decisions] + [month_start])
-    inp = adapters.provider_check_input(provider=provider, start=history_start, end=month_end)
-    findings = engine.check(inp)
+    return decisions, min([local_midnight(d.start) for d in decisions] + [month_start]), month_end
+
+
+def _open_clients(provider: Provider, month: date) -> list[Client]:
+    """The provider's clients with shifts in ``month`` whose report is not
+    frozen: what a month-end run computes when not told which clients."""
+    month_start, month_end = local_midnight(month), local_midnight(next_month(month))
+    with_shifts = Shift.objects.filter(provider=provider, start__lt=month_end, end__gt=month_start)
+    clients = list(Client.objects.filter(pk__in=with_shifts.values("client_id")).order_by("pk"))
+    return _not_frozen(clients, month)
+
+
+def _not_frozen(clients: list[Client], month: date) -> list[Client]:
+    frozen = set(
+        MonthlyReport.objects.filter(client__in=clients, month=month)
+        .exclude(status__in=[MonthlyReport.Status.DRAFT, MonthlyReport.Status.COMPLETE])
+        .exclude(status=MonthlyReport.Status.SUPERSEDED)
+        .values_list("client_id", flat=True)
+    )
+    return [c for c in clients if c.pk not in frozen]
+
+
+@transaction.atomic
+def refresh_findings(*, provider: Provider, month: date) -> bool:
+    """Store the engine's findings for the month-end window of ``month``
+    unless the stored ones are current, so the month-end itself need not run
+    the engine (the nightly job calls this). True when the engine ran."""
+    clients = _open_clients(provider, month)
+    if not clients:
+        return False
+    _decisions, start, end = _window(month, clients)
+    if provider.pk in stored_findings.load_current(provider_ids=[provider.pk], start=start, end=end):
+        return False
+    _findings_and_shifts(provider, start, end)
+    return True
+
+
+def _compute(provider: Provider, month: date, clients: list[Client]) -> list[_Computed]:
+    """Price each client's month from its shifts and the engine's findings
+    over the month and the history the grant pools need."""
+    if not clients:
+        return []
+    decisions, history_start, month_end = _window(month, clients)
+    month_start = local_midnight(month)
+    findings, shifts = _findings_and_shifts(provider, history_start, month_end)
     rates = rate_table()
-    # Group once: scanning every shift and finding per client would grow with
-    # clients × shifts.
-    shifts_by_client: dict = defaultdict(list)
-    for rule_shift in inp.shifts:
-        if rule_shift.end > history_start:
-            shifts_by_client[rule_shift.client_id].append(rule_shift)
-    findings_by_shift: dict = defaultdict(list)
-    for finding in findings:
-        for shift_id in finding.shift_ids:
-            findings_by_shift[shift_id].append(finding)
-    # Only the reference period is wanted from remaining(): ask it without
-    # the shifts, which it would otherwise scan once per assistant.
-    probe = dataclasses.replace(inp, shifts=())
-    parties = {a.pk: _party(a) for a in Assistant.objects.filter(pk__in={s.assistant_id for s in inp.shifts})}
+    by_client = calculations.split_by_client(month_start, month_end, shifts, findings)
+    assistant_ids = {s.assistant_id for s in shifts}
+    # Only the reference periods are wanted from remaining(): ask it of the
+    # registry alone, without the shifts it would otherwise scan.
+    probe = adapters.registry_probe(assistant_ids)
+    parties = {a.pk: _party(a) for a in Assistant.objects.filter(pk__in=assistant_ids)}
+    empty = calculations.ClientMonth([], [], [])
     computed = []
     for client in clients:
         grants = tuple(adapters.decision_to_grant(d) for d in decisions if d.client_id == client.pk)
-        own = shifts_by_client.get(client.pk, [])
-        in_month = [s for s in own if s.start < month_end and s.end > month_start]
-        history = [s for s in own if s.end <= month_start]
-        client_findings = list({id(f): f for s in own for f in findings_by_shift.get(s.id, ())}.values())
+        own = by_client.get(client.pk, empty)
         raised = {d.pk: d.raised_rate for d in decisions if d.client_id == client.pk and d.raised_rate is not None}
         try:
             report = calculations.compute_month(
                 client_id=client.pk,
                 month=month,
-                shifts=in_month,
-                findings=client_findings,
+                shifts=own.shifts,
+                findings=own.findings,
                 grants=grants,
                 rates=rates,
                 raised_rates=raised,
-                pool_history=history,
+                pool_history=own.history,
             )
         except calculations.BillingError as exc:
             raise ReportError(exc.code, exc.message, exc.message_en) from exc
@@ -175,17 +222,7 @@ def compute_reports(*, provider: Provider, month: date, today: date, clients=Non
             % {"month": f"{month:%Y-%m}"},
             f"month {month:%Y-%m} has not ended",
         )
-    if clients is None:
-        month_start, month_end = local_midnight(month), local_midnight(next_month(month))
-        with_shifts = Shift.objects.filter(provider=provider, start__lt=month_end, end__gt=month_start)
-        clients = list(Client.objects.filter(pk__in=with_shifts.values("client_id")).order_by("pk"))
-    frozen = set(
-        MonthlyReport.objects.filter(client__in=clients, month=month)
-        .exclude(status__in=[MonthlyReport.Status.DRAFT, MonthlyReport.Status.COMPLETE])
-        .exclude(status=MonthlyReport.Status.SUPERSEDED)
-        .values_list("client_id", flat=True)
-    )
-    todo = [c for c in clients if c.pk not in frozen]
+    todo = _open_clients(provider, month) if clients is None else _not_frozen(clients, month)
     reports = []
     now = timezone.now()
     for item in _compute(provider, month, todo):

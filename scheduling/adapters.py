@@ -9,6 +9,7 @@ the benchmark all build their ``CheckInput`` here.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -573,3 +574,91 @@ def _bulk_shift_rows(
 def check(inp: m.CheckInput) -> list[m.Finding]:
     """The engine's check, named here so callers import one module."""
     return rules.check(inp)
+
+
+# --- Shifts alone, for the month-end reports from stored findings ------------
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+@lru_cache(maxsize=1 << 18)
+def _instant_us(micros: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=micros)
+
+
+def _segments(start: int, end: int, kind: str, segments) -> tuple[m.Segment, ...]:
+    """The segments ``to_rule_shift`` builds, from instants in epoch
+    microseconds and ``segments`` as JSON text (or its list, or None)."""
+    if segments and segments.__class__ is str:
+        segments = json.loads(segments) if segments != "[]" else None
+    if not segments:
+        return (m.Segment(_instant_us(start), _instant_us(end), _KINDS[kind]),)
+    pieces = []
+    for index, (offset, part_kind) in enumerate(segments):
+        finish = start + segments[index + 1][0] * 60_000_000 if index + 1 < len(segments) else end
+        pieces.append(m.Segment(_instant_us(start + offset * 60_000_000), _instant_us(finish), _KINDS[part_kind]))
+    return tuple(pieces)
+
+
+def report_shifts(*, provider_ids: Iterable[int], start: datetime, end: datetime) -> dict[int, list[m.Shift]]:
+    """provider id -> its shifts overlapping ``[start, end)``, equal to what
+    ``to_rule_shift`` makes of the same rows (instants to the microsecond).
+
+    The month-end reports read their shifts here when the engine's findings
+    are already stored (``billing.stored_findings``): no registry rows, no
+    history for the reference periods. Shifts share few distinct shapes
+    (start, end, kind, segments), so each shape's segments are built once
+    and shared; on PostgreSQL instants come as epoch microseconds, which
+    costs far less than the timestamptz loader."""
+    ids = sorted(set(provider_ids))
+    groups: dict[int, list[m.Shift]] = {pk: [] for pk in ids}
+    if not ids:
+        return groups
+    # A national month is millions of small tuples, none of them in a cycle:
+    # the cyclic collector would scan them again and again while they are made.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        shapes: dict = {}
+        shape_of = shapes.get
+        shift = m.Shift
+        for provider_id, shift_id, assistant_id, client_id, begin, finish, kind, segments, double in _report_rows(
+            ids, start, end
+        ):
+            key = (begin, finish, kind, segments if segments.__class__ is not list else json.dumps(segments))
+            parts = shape_of(key)
+            if parts is None:
+                parts = shapes[key] = _segments(begin, finish, kind, segments)
+            groups[provider_id].append(shift(shift_id, assistant_id, client_id, parts, bool(double)))
+    finally:
+        if collecting:
+            gc.enable()
+    return groups
+
+
+def _report_rows(ids: list[int], start: datetime, end: datetime) -> list[tuple]:
+    """(provider_id, *SHIFT_COLUMNS) with instants in epoch microseconds."""
+    if connection.vendor == "postgresql":
+        sql = (
+            "SELECT provider_id, id, assistant_id, client_id, "
+            "CAST(date_part('epoch', start) * 1000000 AS bigint), "
+            "CAST(date_part('epoch', \"end\") * 1000000 AS bigint), kind, "
+            "CASE WHEN segments = '[]'::jsonb THEN NULL ELSE CAST(segments AS text) END, double "
+            'FROM scheduling_shift WHERE provider_id = ANY(%s) AND start < %s AND "end" > %s'
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [ids, end, start])
+            return cursor.fetchall()
+    return [
+        (p, i, a, c, (s - _EPOCH) // _MICROSECOND, (e - _EPOCH) // _MICROSECOND, k, g, d)
+        for p, i, a, c, s, e, k, g, d in Shift.objects.filter(
+            provider_id__in=ids, start__lt=end, end__gt=start
+        ).values_list("provider_id", *SHIFT_COLUMNS)
+    ]
+
+
+def registry_probe(assistant_ids: Iterable) -> m.CheckInput:
+    """An input with the assistants' employments and reference periods and no
+    shifts: enough for ``rules.remaining`` to name a reference period."""
+    return m.CheckInput(shifts=(), assistants=_assistants(set(assistant_ids)), settings=rule_settings())
