@@ -243,3 +243,25 @@ def test_the_nightly_job_goes_on_after_one_provider_fails(alice, bob, engine_cal
     result = jobs.refresh_findings(today=APRIL)
     assert result.failed == [f"findings provider {alice.provider.pk} 2026-03: RuntimeError"]
     assert result.done == [f"findings provider {bob.provider.pk} 2026-03"]
+
+
+@pytest.mark.postgres
+def test_the_bulk_loader_gives_the_engine_what_the_month_end_gives_it(alice):
+    """bench_reports stores its runs through the bulk loader: its input must
+    make the engine find what _compute's input does."""
+    from django.db import connection
+
+    cap_month(alice)
+    _decisions, start, end = services._window(date(2026, 3, 1), list(alice.clients))
+    single = adapters.provider_check_input(provider=alice.provider, start=start, end=end)
+    (bulk,) = adapters.bulk_check_inputs(
+        connection,
+        start=start,
+        end=end,
+        history_days=adapters.MAX_PERIOD.days,
+        provider_ids=[alice.provider.pk],
+    )
+    found = services.engine.check(single)
+    assert sorted(map(repr, services.engine.check(bulk))) == sorted(map(repr, found))
+    assert {f.code for f in found if f.severity == m.Severity.NOT_PAYABLE} == {"W4"}
+    assert sorted(bulk.shifts) == sorted(single.shifts)
