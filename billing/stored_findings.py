@@ -10,9 +10,12 @@ findings are kept: they are the only ones the report calculation reads
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -27,11 +30,24 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 logger = logging.getLogger(__name__)
 
 
+@functools.cache
+def code_fingerprint() -> str:
+    """A digest of the engine's and the adapters' source. A deployed fix to a
+    rule changes what the engine finds even when nobody remembered to raise
+    ``RULESET_VERSION``; runs stored by the old code must not be reused."""
+    digest = hashlib.sha256()
+    rules_dir = Path(engine.__file__).resolve().parent
+    for path in [*sorted(rules_dir.glob("*.py")), Path(adapters.__file__).resolve()]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def rules_key() -> str:
-    """What besides the input decides the findings: the rule-set version and
-    the settings the engine is given."""
+    """What besides the input decides the findings: the rule-set version, the
+    engine's and adapters' code, and the settings the engine is given."""
     settings = adapters.rule_settings()
-    return f"{engine.RULESET_VERSION}/{settings.max_shift_minutes}"
+    return f"{engine.RULESET_VERSION}/{settings.max_shift_minutes}/{code_fingerprint()}"
 
 
 def _micros(instant: datetime) -> int:

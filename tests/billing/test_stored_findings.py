@@ -124,6 +124,15 @@ def test_another_rule_set_makes_the_month_end_run_the_engine_again(alice, engine
     assert len(engine_calls) == 2
 
 
+def test_changed_engine_code_makes_the_month_end_run_the_engine_again(alice, engine_calls, monkeypatch):
+    cap_month(alice)
+    compute(alice)
+    assert len(stored_findings.code_fingerprint()) == 16
+    monkeypatch.setattr(stored_findings, "code_fingerprint", lambda: "0123456789abcdef")
+    compute(alice)
+    assert len(engine_calls) == 2
+
+
 def test_another_providers_change_keeps_the_stored_findings(alice, bob, engine_calls):
     cap_month(alice)
     compute(alice)
