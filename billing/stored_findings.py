@@ -14,7 +14,7 @@ import functools
 import hashlib
 import logging
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
@@ -26,7 +26,6 @@ from scheduling import rules as engine
 
 from .models import EngineRun
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 logger = logging.getLogger(__name__)
 
 
@@ -50,10 +49,6 @@ def rules_key() -> str:
     return f"{engine.RULESET_VERSION}/{settings.max_shift_minutes}/{code_fingerprint()}"
 
 
-def _micros(instant: datetime) -> int:
-    return (instant - _EPOCH) // adapters._MICROSECOND
-
-
 def encode(findings: Iterable[engine.Finding]) -> list[list]:
     """The not-payable findings as JSON-ready lists (instants in epoch
     microseconds, ids as they are)."""
@@ -63,8 +58,8 @@ def encode(findings: Iterable[engine.Finding]) -> list[list]:
             list(f.shift_ids),
             f.assistant_id,
             f.client_id,
-            _micros(f.start),
-            _micros(f.end),
+            adapters.epoch_micros(f.start),
+            adapters.epoch_micros(f.end),
             f.minutes,
             f.message,
             f.hint,
@@ -80,7 +75,7 @@ def encode(findings: Iterable[engine.Finding]) -> list[list]:
 
 
 def decode(rows: Sequence[Sequence]) -> list[engine.Finding]:
-    instant = adapters._instant_us
+    instant = adapters.instant_micros
     return [
         engine.Finding(
             code=code,

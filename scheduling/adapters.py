@@ -582,8 +582,16 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 
 
+def epoch_micros(instant: datetime) -> int:
+    """An aware instant as whole microseconds since 1970 (UTC); the inverse of
+    ``instant_micros``."""
+    return (instant - _EPOCH) // _MICROSECOND
+
+
 @lru_cache(maxsize=1 << 18)
-def _instant_us(micros: int) -> datetime:
+def instant_micros(micros: int) -> datetime:
+    """The UTC instant ``micros`` microseconds after 1970, shared per value:
+    shift and finding edges fall on few distinct instants."""
     return _EPOCH + timedelta(microseconds=micros)
 
 
@@ -593,11 +601,11 @@ def _segments(start: int, end: int, kind: str, segments) -> tuple[m.Segment, ...
     if segments and segments.__class__ is str:
         segments = json.loads(segments) if segments != "[]" else None
     if not segments:
-        return (m.Segment(_instant_us(start), _instant_us(end), _KINDS[kind]),)
+        return (m.Segment(instant_micros(start), instant_micros(end), _KINDS[kind]),)
     pieces = []
     for index, (offset, part_kind) in enumerate(segments):
         finish = start + segments[index + 1][0] * 60_000_000 if index + 1 < len(segments) else end
-        pieces.append(m.Segment(_instant_us(start + offset * 60_000_000), _instant_us(finish), _KINDS[part_kind]))
+        pieces.append(m.Segment(instant_micros(start + offset * 60_000_000), instant_micros(finish), _KINDS[part_kind]))
     return tuple(pieces)
 
 
@@ -651,7 +659,7 @@ def _report_rows(ids: list[int], start: datetime, end: datetime) -> list[tuple]:
             cursor.execute(sql, [ids, end, start])
             return cursor.fetchall()
     return [
-        (p, i, a, c, (s - _EPOCH) // _MICROSECOND, (e - _EPOCH) // _MICROSECOND, k, g, d)
+        (p, i, a, c, epoch_micros(s), epoch_micros(e), k, g, d)
         for p, i, a, c, s, e, k, g, d in Shift.objects.filter(
             provider_id__in=ids, start__lt=end, end__gt=start
         ).values_list("provider_id", *SHIFT_COLUMNS)
