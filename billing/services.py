@@ -93,6 +93,12 @@ def _findings_and_shifts(provider: Provider, start: datetime, end: datetime) -> 
     stored = stored_findings.load_current(provider_ids=[provider.pk], start=start, end=end).get(provider.pk)
     if stored is not None:
         return stored, adapters.report_shifts(provider_ids=[provider.pk], start=start, end=end)[provider.pk]
+    return _check_and_store(provider, start, end)
+
+
+def _check_and_store(provider: Provider, start: datetime, end: datetime) -> tuple[list, list]:
+    """Run the engine over the window (with the history its reference
+    periods need) and store its findings; returns them and the window's shifts."""
     version = input_version.current(provider.pk)  # before the input is read
     inp = adapters.provider_check_input(provider=provider, start=start, end=end)
     findings = engine.check(inp)
@@ -139,7 +145,7 @@ def refresh_findings(*, provider: Provider, month: date) -> bool:
     _decisions, start, end = _window(month, clients)
     if provider.pk in stored_findings.load_current(provider_ids=[provider.pk], start=start, end=end):
         return False
-    _findings_and_shifts(provider, start, end)
+    _check_and_store(provider, start, end)
     return True
 
 
