@@ -32,6 +32,8 @@ from django.apps import apps
 from django.db.models import F, Q
 from django.db.models.signals import post_delete, post_save, pre_save
 
+from assistans.models import Provider
+
 #: "app_label.Model" -> ORM lookups from a row of that model to the ids of
 #: the providers whose engine input the row is part of. Every model whose
 #: table ``scheduling.adapters`` reads is listed (tests check this against
@@ -70,7 +72,7 @@ def lock(provider_id: int) -> None:
     would deadlock with one that holds that assistant and is about to bump;
     so everything that locks assistants to record shifts locks the provider
     first, and the order is always provider, then assistants."""
-    apps.get_model("assistans", "Provider").objects.select_for_update().filter(pk=provider_id).values_list("pk").first()
+    Provider.objects.select_for_update().filter(pk=provider_id).values_list("pk").first()
 
 
 def bump(provider_ids: Iterable[int | None]) -> None:
@@ -83,14 +85,10 @@ def bump(provider_ids: Iterable[int | None]) -> None:
 
 def current(provider_id: int) -> int:
     """The provider's counter as the database has it now (not a cached instance)."""
-    from assistans.models import Provider
-
     return Provider.objects.values_list("engine_input_version", flat=True).get(pk=provider_id)
 
 
 def _bump(condition: Q) -> None:
-    from assistans.models import Provider
-
     Provider.objects.filter(condition).update(engine_input_version=F("engine_input_version") + 1)
 
 
