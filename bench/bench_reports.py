@@ -723,7 +723,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     if args.rerun_engine:
-        return report_rerun(args, baseline)
+        return report_rerun(args, baseline, history_days)
 
     setup = ensure_engine_runs(history, max(args.workers, 1))
     if setup["checked"]:
@@ -772,10 +772,9 @@ def print_results(product: dict, verify: bool) -> None:
         )
 
 
-def report_rerun(args, baseline: dict) -> int:
+def report_rerun(args, baseline: dict, history_days: int) -> int:
     """``--rerun-engine``: the month-end when no stored findings are current,
     so the engine runs again for every provider."""
-    history_days = (PERIOD_START.date() - pool_history_start(os.environ["DATABASE_URL"]).date()).days
     rss_before = rss_bytes()
     product = run_product(history_days, args.repeat, args.workers, args.verify)
     peak = product.get("peak_rss") or peak_rss_bytes()
